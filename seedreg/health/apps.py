@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class HealthConfig(AppConfig):
+    name = "seedreg.health"
+    label = "health"
+    verbose_name = "运行状态"
+
+    def ready(self):
+        from . import checks
+
+        checks.register_platform_checks()
+
+        from seedreg.outbox.schedules import register_schedule
+
+        register_schedule("平台：后台任务心跳", "seedreg.health.tasks.worker_heartbeat", every_seconds=300,
+                          description="证明 beat、消息队列和 worker 都在运行")

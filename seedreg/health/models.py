@@ -1,0 +1,20 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class JobHeartbeat(models.Model):
+    """The last successful run of a scheduled job. A nightly job that silently stopped shows
+    on /healthz and on the station's home page instead of leaving stale data unnoticed."""
+
+    name = models.CharField(_("任务"), max_length=100, primary_key=True)
+    label = models.CharField(_("名称"), max_length=100, blank=True)
+    last_success_at = models.DateTimeField(_("上次成功运行"), null=True, blank=True)
+    last_failure_at = models.DateTimeField(_("上次失败"), null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("定时任务运行记录")
+        verbose_name_plural = _("定时任务运行记录")
+
+    def __str__(self):
+        return self.label or self.name
