@@ -13,6 +13,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("audit/", include("seedreg.audit.urls")),
     path("admin/", admin.site.urls),
+    path("", include("seedreg.documents.urls")),
+    path("notifications/", include("seedreg.notifications.urls")),
     # Apps add their own includes below as they grow pages.
     path("", include("portal.urls")),
 ]

@@ -5,3 +5,9 @@ class DocumentsConfig(AppConfig):
     name = "seedreg.documents"
     label = "documents"
     verbose_name = "文书"
+
+    def ready(self):
+        from .types import register_document_type
+
+        # A plain notice (通知书) the station can issue about any record; apps register their own types.
+        register_document_type("notice", label="通知书", abbreviation="种通", template="documents/generic_notice.html")
