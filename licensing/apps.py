@@ -1,6 +1,35 @@
+import datetime
+
 from django.apps import AppConfig
 
 
 class LicensingConfig(AppConfig):
     name = "licensing"
     verbose_name = "经营主体与许可"
+
+    def ready(self):
+        from seedreg.accounts.navigation import register as nav
+        from seedreg.accounts.roles import STATION_STAFF, Role
+        from seedreg.demo.registry import register as demo
+        from seedreg.documents.types import register_document_type
+        from seedreg.health.checks import register_job
+        from seedreg.outbox.schedules import register_schedule
+        from seedreg.regions.station_settings import register as setting
+
+        from . import rules  # noqa: F401  (registers the permissions)
+        from .demo import build_licensing
+        from .tasks import EXPIRY_JOB
+
+        setting("filing_branch_working_days", 15, "分支机构备案期限（取得营业执照后工作日数）", kind=int)
+        setting("licence_reminder_days", "90,30,7", "许可证到期提醒（到期前天数，逗号分隔）", kind=str)
+        register_document_type("filing_receipt", label="种子经营备案回执", abbreviation="种备",
+                               template="licensing/documents/filing_receipt.html")
+        register_schedule("许可：许可证到期提醒", "licensing.tasks.send_expiry_reminders",
+                          crontab={"minute": "10", "hour": "6"}, description="到期前90/30/7天及到期当日提醒经营者和种子站")
+        # Runs daily: stale after a day and a bit means a missed run, not a slow one.
+        register_job(EXPIRY_JOB, "许可证到期提醒", max_age=datetime.timedelta(hours=26))
+        staff = set(STATION_STAFF) | {Role.INSPECTOR}
+        nav("经营主体", "licensing:business_list", staff, order=100)
+        nav("品种目录", "licensing:variety_list", staff | {Role.LAB_TECHNICIAN, Role.LAB_REVIEWER}, order=110)
+        nav("我的经营", "portal:dealer_home", {Role.DEALER}, order=10)
+        demo("licensing.directory", build_licensing, order=200)

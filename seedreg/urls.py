@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from portal.views import home
 from seedreg.health.views import healthz
 
 admin.site.site_header = "SeedReg 种子监管系统"
@@ -15,7 +16,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("seedreg.documents.urls")),
     path("notifications/", include("seedreg.notifications.urls")),
-    # Apps add their own includes below as they grow pages.
+    path("licensing/", include("licensing.urls")),
+    path("", home, name="home"),
     path("", include("portal.urls")),
 ]
 

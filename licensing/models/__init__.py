@@ -1,0 +1,25 @@
+"""The licensing app's models: the directory, licences, filings, the variety catalogue."""
+
+from .catalogue import Crop, RiceSubspecies, SeedType, Variety
+from .checks import DocumentCheck
+from .directory import (
+    LICENSED_KINDS,
+    Business,
+    BusinessKind,
+    BusinessLicence,
+    BusinessSearchToken,
+    CoordinateSystem,
+    DealerMembership,
+    EntityType,
+    OutsideParty,
+)
+from .filings import EVENT_LABELS, Filing, FilingItem, FilingType
+from .imports import ImportJob
+from .licences import ExpiryReminder, LicenceStatus, LicenceStatusChange, LicenceTerm, SeedLicence
+
+__all__ = [
+    "EVENT_LABELS", "LICENSED_KINDS", "Business", "BusinessKind", "BusinessLicence", "BusinessSearchToken",
+    "CoordinateSystem", "Crop", "DealerMembership", "DocumentCheck", "EntityType", "ExpiryReminder", "Filing",
+    "FilingItem", "FilingType", "ImportJob", "LicenceStatus", "LicenceStatusChange", "LicenceTerm", "OutsideParty",
+    "RiceSubspecies", "SeedLicence", "SeedType", "Variety",
+]

@@ -1,0 +1,75 @@
+"""What anyone may see without logging in (public verification): a licence's validity, class,
+scope, expiry and issuing authority, and a shop's filings — never ID numbers, phone numbers,
+people's names or addresses. These selectors build plain dicts so a template cannot reach a
+personal field by accident."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from .models import Business, Filing, LicenceStatus, SeedLicence
+from .search import business_ids_for_name, classify_query, normalize_name
+
+MAX_RESULTS = 20
+
+
+def licence_facts(licence: SeedLicence, on=None) -> dict:
+    on = on or timezone.localdate()
+    status = licence.status_on(on)
+    term = licence.current_term(on)
+    return {
+        "number": licence.number, "token": licence.public_token, "class": licence.get_licence_class_display(),
+        "status": status, "status_label": LicenceStatus(status).label, "is_valid": status == LicenceStatus.VALID,
+        "crops": "、".join(c.name for c in licence.crops.all()),
+        "varieties": "、".join(v.name for v in licence.varieties.all()),
+        "scope": licence.scope_text, "valid_region": licence.valid_region,
+        "issued_on": term.issued_on if term else None, "expires_on": term.expires_on if term else None,
+        "issuing_organ": licence.issuing_organ or licence.issuing_authority,
+        "holder": licence.business.name, "holder_kind": licence.business.get_kind_display(),
+    }
+
+
+def _filing_facts(filing: Filing) -> dict:
+    return {"type": filing.get_filing_type_display(), "principal": filing.principal_name,
+            "principal_licence_number": filing.principal_licence_number, "filed_on": filing.filed_on,
+            "varieties": "、".join(i.variety.name for i in filing.items.all())}
+
+
+def public_search(query: str) -> tuple[str, list[dict]]:
+    """(what the query was taken as, results). A constant number of queries per search."""
+    kind, value = classify_query(query)
+    businesses = Business.objects.exclude(status=Business.Status.CLOSED)
+    if kind == "credit_code":
+        businesses = businesses.filter(credit_code=value)
+    elif kind == "licence_number":
+        businesses = businesses.filter(seed_licences__number_normalized=value)
+    else:
+        if len(normalize_name(value)) < 2:
+            return kind, []
+        businesses = businesses.filter(pk__in=business_ids_for_name(value, limit=MAX_RESULTS))
+    licences = SeedLicence.objects.prefetch_related("terms", "status_changes", "crops", "varieties")
+    filings = Filing.objects.filter(status=Filing.Status.ACTIVE).select_related(
+        "principal_business", "principal_outside").prefetch_related("items__variety")
+    rows = list(businesses.only("id", "name", "kind", "status").order_by("name", "id")
+                .prefetch_related(Prefetch("seed_licences", queryset=licences),
+                                  Prefetch("filings", queryset=filings))[: MAX_RESULTS * 4])
+    if kind == "name":
+        wanted = normalize_name(value)
+        rows = [b for b in rows if wanted in normalize_name(b.name)]
+    results = []
+    for business in rows[:MAX_RESULTS]:
+        for licence in business.seed_licences.all():
+            licence.business = business
+        results.append({
+            "name": business.name, "kind": business.get_kind_display(), "status": business.get_status_display(),
+            "licences": [licence_facts(lic) for lic in business.seed_licences.all()],
+            "filings": [_filing_facts(f) for f in business.filings.all()],
+        })
+    return kind, results
+
+
+def licence_by_token(token: str) -> SeedLicence | None:
+    return (SeedLicence.objects.select_related("business")
+            .prefetch_related("terms", "status_changes", "crops", "varieties")
+            .filter(public_token=token).first())

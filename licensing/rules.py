@@ -1,0 +1,33 @@
+import rules
+
+from seedreg.accounts.rules import (
+    can_inspect,
+    in_jurisdiction,
+    is_dealer,
+    is_station_chief,
+    is_station_staff,
+)
+
+
+@rules.predicate
+def owns_business(user, obj):
+    """A dealer user acting for the business the object belongs to."""
+    if obj is None or not user.is_authenticated or user.role != "dealer":
+        return False
+    business = getattr(obj, "business", obj)
+    membership = getattr(user, "dealer_membership", None)
+    return membership is not None and membership.business_id == getattr(business, "pk", None)
+
+
+staff_here = is_station_staff & in_jurisdiction
+
+rules.add_perm("licensing.edit_directory", staff_here)
+rules.add_perm("licensing.issue_licence", staff_here)
+rules.add_perm("licensing.change_licence_status", is_station_chief & in_jurisdiction)
+rules.add_perm("licensing.record_filing", staff_here)
+rules.add_perm("licensing.edit_catalogue", is_station_staff)
+rules.add_perm("licensing.edit_outside_party", is_station_staff)
+rules.add_perm("licensing.record_document_check", (is_station_staff | can_inspect) & in_jurisdiction)
+rules.add_perm("licensing.manage_dealer_accounts", staff_here)
+rules.add_perm("licensing.import_directory", is_station_staff)
+rules.add_perm("licensing.view_own_business", is_dealer & owns_business)

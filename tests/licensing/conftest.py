@@ -1,0 +1,63 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from licensing import services
+from licensing.demo import credit_code, resident_id
+from licensing.models import BusinessKind, Crop, EntityType, SeedType
+from seedreg.regulated import service_context
+
+
+@pytest.fixture
+def crops(db):
+    return {c.code: c for c in Crop.objects.all()}
+
+
+@pytest.fixture
+def varieties(clerk, crops):
+    with service_context():
+        return {
+            "郑单958": services.register_variety(actor=clerk, crop=crops["maize"], name="郑单958",
+                                               seed_type=SeedType.SINGLE_CROSS, approval_number="国审玉20000009"),
+            "东单6531": services.register_variety(actor=clerk, crop=crops["maize"], name="东单6531",
+                                                seed_type=SeedType.SINGLE_CROSS, approval_number="辽审玉20160021",
+                                                approved_region_codes=["21"]),
+            "吉单27": services.register_variety(actor=clerk, crop=crops["maize"], name="吉单27",
+                                              approval_number="吉审玉2003001", approved_region_codes=["22"]),
+        }
+
+
+def make_business(actor, name="建平县丰收种子门市部", *, serial=1, region="211322102", kind=BusinessKind.PACKAGED_SELLER,
+                  **extra):
+    with service_context():
+        return services.register_business(actor=actor, name=name, kind=kind, region_code=region,
+                                          credit_code=credit_code("92211322", serial), legal_representative="王丰收",
+                                          contact_phone="13904211234", address="建平镇农资市场12号", **extra)
+
+
+@pytest.fixture
+def shop(clerk):
+    return make_business(clerk)
+
+
+@pytest.fixture
+def peddler(clerk):
+    with service_context():
+        return services.register_business(
+            actor=clerk, name="张德福", kind=BusinessKind.INDIVIDUAL, entity_type=EntityType.NATURAL_PERSON,
+            region_code="211322103", id_number=resident_id("211322", datetime.date(1968, 4, 12), 31),
+            contact_phone="13904219999", address="黑水镇东街7号")
+
+
+@pytest.fixture
+def licensed(clerk, crops):
+    """A producer holding a B licence that expires in 100 days."""
+    business = make_business(clerk, "建平县丰禾种业有限公司", serial=2, kind=BusinessKind.PRODUCER)
+    today = timezone.localdate()
+    with service_context():
+        licence = services.issue_seed_licence(
+            business, actor=clerk, number="B(辽朝)农种许字(2019)第0012号", issued_on=today - datetime.timedelta(days=1000),
+            expires_on=today + datetime.timedelta(days=100), crops=[crops["maize"]], issuing_organ="朝阳市农业农村局",
+            valid_region="辽宁省")
+    return licence
