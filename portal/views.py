@@ -23,8 +23,6 @@ from seedreg.regulated import service_context
 
 from .ratelimit import client_ip, hit
 
-SEARCH_LIMIT_PER_MINUTE = 30
-
 
 @login_required
 def home(request):
@@ -59,7 +57,7 @@ def verify_search(request):
     query = request.GET.get("q", "").strip()[:100]
     context = {"q": query, "results": None}
     if query:
-        if not hit("verify", client_ip(request), limit=SEARCH_LIMIT_PER_MINUTE):
+        if not hit("verify", client_ip(request), limit=settings.PUBLIC_SEARCH_RATE_PER_MINUTE):
             return render(request, "portal/verify_search.html",
                           {**context, "error": "查询过于频繁，请一分钟后再试。"}, status=429)
         kind, results = public_search(query)

@@ -45,6 +45,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # Public base URL used in QR codes and links sent by SMS/e-mail (they leave the request).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Public licence search: requests per minute per client address.
+PUBLIC_SEARCH_RATE_PER_MINUTE = env.int("PUBLIC_SEARCH_RATE_PER_MINUTE", default=30)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -75,13 +75,15 @@ def register_business(*, actor, name, kind, region_code, entity_type=EntityType.
                       latitude=None, longitude=None, coordinate_system="wgs84", principal=None,
                       notes="") -> Business:
     """Enter a seed business in the directory (经营主体登记)."""
+    # The region is checked first: naming a county outside one's own is an input error worth
+    # explaining (region codes are public), not a "not found".
+    _check_region(actor, region_code or "")
     require(actor, "licensing.edit_directory", Region.objects.filter(code=region_code).first())
     business = Business(name=required(name, "name", "名称"), kind=kind, entity_type=entity_type,
                         credit_code=(credit_code or None), id_number=id_number or "",
                         legal_representative=legal_representative, contact_name=contact_name,
                         contact_phone=contact_phone, address=address, region_code=region_code or "",
                         principal=principal, notes=notes)
-    _check_region(actor, business.region_code)
     _identity(business)
     _set_location(business, latitude, longitude, coordinate_system)
     full_clean(business, exclude=["principal"])

@@ -11,6 +11,10 @@ class HealthConfig(AppConfig):
 
         checks.register_platform_checks()
 
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(checks.ensure_job_rows, sender=self, dispatch_uid="health.ensure_job_rows")
+
         from seedreg.outbox.schedules import register_schedule
 
         register_schedule("平台：后台任务心跳", "seedreg.health.tasks.worker_heartbeat", every_seconds=300,

@@ -43,6 +43,14 @@ def registered_jobs():
     return dict(_JOBS)
 
 
+def ensure_job_rows(**kwargs):
+    """post_migrate: start the clock for every registered job that has no record yet."""
+    from .models import JobHeartbeat
+
+    for name, spec in _JOBS.items():
+        JobHeartbeat.objects.get_or_create(name=name, defaults={"label": str(spec["label"])})
+
+
 def _job_status(name):
     from .models import JobHeartbeat
 
@@ -51,7 +59,11 @@ def _job_status(name):
     last = beat.last_success_at if beat else None
     detail = {"label": str(spec["label"]), "last_success_at": last.isoformat() if last else None,
               "max_age_hours": spec["max_age"].total_seconds() / 3600}
-    if last is None or timezone.now() - last > spec["max_age"]:
+    since = last or (beat.expected_since if beat else None)
+    if since is None:
+        detail["note"] = "尚未运行"
+        return OK, detail
+    if timezone.now() - since > spec["max_age"]:
         detail["problem"] = "该定时任务超过规定时间未成功运行"
         return DEGRADED, detail
     return OK, detail

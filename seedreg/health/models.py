@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,6 +12,9 @@ class JobHeartbeat(models.Model):
     last_success_at = models.DateTimeField(_("上次成功运行"), null=True, blank=True)
     last_failure_at = models.DateTimeField(_("上次失败"), null=True, blank=True)
     last_error = models.TextField(blank=True)
+    # When the job became expected to run (first migrate after it was added): a job that has
+    # never run is stale only once its allowed age has passed since then.
+    expected_since = models.DateTimeField(_("开始计划运行"), default=timezone.now)
 
     class Meta:
         verbose_name = _("定时任务运行记录")

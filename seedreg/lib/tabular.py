@@ -47,24 +47,13 @@ def _read_xlsx(data: bytes) -> Table:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise InvalidInput(_("无法读取该 Excel 文件，请确认是 .xlsx 格式且未加密。"), code="xlsx_unreadable") from exc
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    headers = None
-    table_rows: list[list[object]] = []
-    first = 2
-    for number, row in enumerate(rows, start=1):
-        if headers is None:
-            if row and any(c not in (None, "") for c in row):
-                headers = [_clean_header(c) for c in row]
-                first = number + 1
-            continue
-        table_rows.append(list(row))
-        if len(table_rows) > MAX_ROWS:
+    rows = []
+    for row in workbook.worksheets[0].iter_rows(values_only=True):
+        rows.append(list(row))
+        if len(rows) > MAX_ROWS + 10:
             raise InvalidInput(_("文件超过 %(n)s 行，请分批导入。"), code="too_many_rows", n=MAX_ROWS)
     workbook.close()
-    if headers is None:
-        raise InvalidInput(_("文件是空的。"), code="empty_file")
-    return Table(headers, _drop_blank(table_rows), first)
+    return _table(rows)
 
 
 def _read_csv(data: bytes) -> Table:
@@ -76,16 +65,27 @@ def _read_csv(data: bytes) -> Table:
             continue
     else:  # pragma: no cover - gb18030 decodes any byte string
         raise InvalidInput(_("无法识别文件编码，请另存为 UTF-8 或 GBK 编码的 CSV。"), code="csv_encoding")
-    reader = csv.reader(io.StringIO(text))
     try:
-        all_rows = list(reader)
+        rows = list(csv.reader(io.StringIO(text)))
     except csv.Error as exc:
         raise InvalidInput(_("CSV 格式错误：%(error)s"), code="csv_invalid", error=str(exc)) from exc
-    if not all_rows:
-        raise InvalidInput(_("文件是空的。"), code="empty_file")
-    if len(all_rows) > MAX_ROWS + 1:
+    if len(rows) > MAX_ROWS + 10:
         raise InvalidInput(_("文件超过 %(n)s 行，请分批导入。"), code="too_many_rows", n=MAX_ROWS)
-    return Table([_clean_header(h) for h in all_rows[0]], _drop_blank(all_rows[1:]), 2)
+    return _table(rows)
+
+
+def _filled(row) -> int:
+    return sum(1 for c in row if c not in (None, "") and str(c).strip())
+
+
+def _table(rows) -> Table:
+    """Exports often carry a title line or two above the header: the header is the fullest of
+    the first few non-blank rows."""
+    candidates = [i for i, r in enumerate(rows) if _filled(r)][:5]
+    if not candidates:
+        raise InvalidInput(_("文件是空的。"), code="empty_file")
+    header = max(candidates, key=lambda i: (_filled(rows[i]), -i))
+    return Table([_clean_header(h) for h in rows[header]], _drop_blank(rows[header + 1:]), header + 2)
 
 
 def _drop_blank(rows):

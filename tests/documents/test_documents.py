@@ -1,14 +1,11 @@
 import datetime
 import io
-import subprocess
 import threading
 
 import pypdf
 import pytest
-import zxingcpp
 from django.db import connection, connections
 from django.utils import timezone
-from PIL import Image
 
 from seedreg.audit.testing import assert_audited
 from seedreg.documents.models import IssuedDocument, ServiceRecord
@@ -23,6 +20,7 @@ from seedreg.documents.services import (
 from seedreg.errors import Conflict, InvalidInput, PermissionDenied
 from seedreg.regions.models import Station
 from seedreg.regulated import RegulatedWriteError, service_context
+from tests.helpers import qr_texts_of_first_page
 
 pytestmark = pytest.mark.django_db
 
@@ -53,14 +51,6 @@ def pdf_fonts(data: bytes) -> set[str]:
     return fonts
 
 
-def qr_texts_of_first_page(data: bytes, tmp_path) -> list[str]:
-    (tmp_path / "doc.pdf").write_bytes(data)
-    subprocess.run(["pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", str(tmp_path / "doc.pdf"),
-                    str(tmp_path / "page")], check=True, timeout=60)
-    image = Image.open(next(tmp_path.glob("page*.png")))
-    return [r.text for r in zxingcpp.read_barcodes(image)]
-
-
 def test_an_issued_document_is_a_pdf_in_chinese_with_an_embedded_font_and_a_verifying_qr(station, chief, tmp_path):
     with service_context(), assert_audited("documents.document.issued"):
         doc = issue_notice(station, chief)
@@ -70,7 +60,7 @@ def test_an_issued_document_is_a_pdf_in_chinese_with_an_embedded_font_and_a_veri
     assert "关于开展春季种子市场检查的通知" in text and "建平县种子管理站" in text
     assert doc.serial in text
     assert any("SeedRegCJK" in f or "WenQuanYi" in f or "Noto" in f for f in pdf_fonts(data))
-    assert qr_texts_of_first_page(data, tmp_path) == [verification_url(doc)]
+    assert qr_texts_of_first_page(data) == [verification_url(doc)]
 
 
 def test_serials_are_consecutive_per_county_type_and_year(station, chief):

@@ -1,16 +1,19 @@
 """The broker may be down; the database may be down. Neither may lose a saved change."""
 
+import datetime
 import time
 from contextlib import contextmanager
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from seedreg.celery import app
 from seedreg.health.models import JobHeartbeat
 from seedreg.outbox.models import OutboxMessage
 from seedreg.outbox.services import enqueue, relay_pending
 from seedreg.regulated import service_context
+from tests.helpers import wait_for
 
 DEAD_BROKER = "redis://127.0.0.1:1/0"
 
@@ -30,15 +33,6 @@ def broker_stopped():
 def broker_down():
     with broker_stopped():
         yield
-
-
-def _wait_for(predicate, seconds=30):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 @pytest.mark.django_db
@@ -68,9 +62,17 @@ def test_healthz_reports_a_stopped_broker_as_degraded_with_200(client, broker_do
 
 @pytest.mark.django_db
 def test_healthz_reports_a_job_that_stopped_running(client):
-    # The worker heartbeat never ran in this database.
+    # Freshly migrated: the jobs are expected but not yet due.
+    assert client.get("/healthz").json()["checks"]["job:platform.worker_heartbeat"]["status"] == "ok"
+    # The worker heartbeat was expected for an hour and never ran.
+    JobHeartbeat.objects.filter(name="platform.worker_heartbeat").update(
+        expected_since=timezone.now() - datetime.timedelta(hours=1))
     body = client.get("/healthz").json()
     assert body["checks"]["job:platform.worker_heartbeat"]["status"] == "degraded"
+    # It ran once, then stopped.
+    JobHeartbeat.objects.filter(name="platform.worker_heartbeat").update(
+        last_success_at=timezone.now() - datetime.timedelta(hours=1))
+    assert client.get("/healthz").json()["checks"]["job:platform.worker_heartbeat"]["status"] == "degraded"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -95,7 +97,7 @@ def test_healthz_answers_503_when_the_database_is_down(client, tmp_path):
 def test_a_real_worker_runs_a_task_started_through_the_outbox(celery_worker):
     with service_context():
         enqueue("seedreg.health.tasks.worker_heartbeat")
-    assert _wait_for(lambda: JobHeartbeat.objects.filter(name="platform.worker_heartbeat",
+    assert wait_for(lambda: JobHeartbeat.objects.filter(name="platform.worker_heartbeat",
                                                          last_success_at__isnull=False).exists())
     assert not OutboxMessage.objects.filter(sent_at__isnull=True).exists()
 
@@ -108,10 +110,11 @@ def test_a_change_saved_while_the_broker_is_down_runs_when_it_returns(celery_wor
         pending = OutboxMessage.objects.get()
         assert pending.sent_at is None and pending.attempts == 1 and pending.last_error
     time.sleep(1)
-    assert not JobHeartbeat.objects.exists()  # nothing ran while the broker was away
+    assert not JobHeartbeat.objects.filter(last_success_at__isnull=False).exists()  # nothing ran meanwhile
     sent, failed = relay_pending(ignore_backoff=True)
     assert (sent, failed) == (1, 0)
-    assert _wait_for(lambda: JobHeartbeat.objects.filter(name="platform.worker_heartbeat").exists())
+    assert wait_for(lambda: JobHeartbeat.objects.filter(name="platform.worker_heartbeat",
+                                                        last_success_at__isnull=False).exists())
 
 
 @pytest.mark.django_db

@@ -18,7 +18,8 @@ GOOD = {
 
 
 def manage(*args, **env_overrides):
-    env = {k: v for k, v in os.environ.items() if k not in GOOD and k != "DEBUG"}
+    # The browser fixture sets DJANGO_ALLOW_ASYNC_UNSAFE for this test process only.
+    env = {k: v for k, v in os.environ.items() if k not in GOOD and k not in ("DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     env.update({k: v for k, v in env_overrides.items() if v is not None})
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=120)

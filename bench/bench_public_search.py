@@ -1,0 +1,205 @@
+"""Public licence search at province scale, under gunicorn, against its own ceiling.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/seedreg_bench \\
+    CACHE_URL=redis://127.0.0.1:6379/13 .venv/bin/python bench/bench_public_search.py
+
+Generates (once per database) 100,000 businesses with 60,000 licences and 90,000 filings,
+starts gunicorn (2 gthread workers × 4 threads) on loopback, and drives it from a separate
+load-generator process: a trivial Django view (the ceiling: same middleware, no database),
+then searches by name fragment, by credit code and by licence number. Prints requests per
+second, p50/p95 latency and the number of SQL queries each kind of search costs."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+
+from _django import ROOT, setup
+
+PORT = 8765
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
+WORDS = ["丰收", "金穗", "北方", "绿野", "兴农", "利民", "惠农", "丰禾", "沃土", "嘉禾", "鑫源", "田丰", "禾丰", "农丰",
+         "春雨", "大地", "良种", "瑞丰", "稼穑", "五谷", "沃丰", "德农", "宏达", "恒丰", "万家", "华农", "新农", "百信"]
+SUFFIXES = ["种业有限公司", "种子门市部", "农资经销处", "种子商店", "玉米种植专业合作社", "农业科技有限公司", "种苗有限公司"]
+CITIES = ["沈阳", "大连", "鞍山", "抚顺", "本溪", "丹东", "锦州", "营口", "阜新", "辽阳", "盘锦", "铁岭", "朝阳", "葫芦岛"]
+
+
+def generate(n_businesses: int):
+    from django.db import connection
+
+    from licensing import search
+    from licensing.demo import credit_code
+    from licensing.models import (
+        Business,
+        BusinessSearchToken,
+        Crop,
+        Filing,
+        FilingItem,
+        LicenceTerm,
+        SeedLicence,
+        Variety,
+    )
+    from seedreg.regulated import service_context
+
+    if Business.objects.count() >= n_businesses:
+        return
+    rng = random.Random(2026)
+    maize = Crop.objects.get(code="maize")
+    started = time.perf_counter()
+    with service_context():
+        varieties = [Variety.objects.get_or_create(crop=maize, name=f"辽单{500 + i}",
+                                                   defaults={"approval_number": f"辽审玉2020{i:04d}"})[0]
+                     for i in range(20)]
+        batch = 5000
+        licence_no = 0
+        for start in range(0, n_businesses, batch):
+            rows = []
+            for i in range(start, min(start + batch, n_businesses)):
+                county = f"21{rng.randint(1, 14):02d}{rng.randint(1, 30):02d}"
+                name = f"{rng.choice(CITIES)}{rng.choice(WORDS)}{rng.choice(WORDS)}{rng.choice(SUFFIXES)}{i}"
+                rows.append(Business(name=name, kind=rng.choice(["producer", "wholesaler", "packaged_seller",
+                                                                  "consignment", "branch"]),
+                                     credit_code=credit_code("91" + county, i), region_code=county,
+                                     legal_representative=rng.choice(SURNAMES) + "某"))
+            Business.objects.bulk_create(rows, batch_size=batch)
+            if connection.vendor == "sqlite":  # no RETURNING ids from bulk_create on old SQLite
+                rows = list(Business.objects.order_by("-id")[: len(rows)])
+            BusinessSearchToken.objects.bulk_create(
+                [BusinessSearchToken(business=b, token=t) for b in rows for t in search.name_tokens(b.name)],
+                batch_size=20000)
+            licences, filings = [], []
+            for k, b in enumerate(rows):
+                if k % 5 < 3:  # 60%: a licence
+                    licence_no += 1
+                    cls = rng.choice("ABCD")
+                    number = f"{cls}(辽{rng.choice(CITIES)[0]})农种许字({rng.randint(2016, 2025)})第{licence_no:05d}号"
+                    licences.append(SeedLicence(business=b, number=number, number_normalized=number, licence_class=cls,
+                                                issuing_authority="辽", first_issue_year=2016,
+                                                sequence=f"{licence_no:05d}", issuing_organ="辽宁省农业农村厅"))
+                if k % 10 < 9:  # 90%: a filing
+                    filings.append(Filing(business=b, filing_type="packaged_seller",
+                                          principal_licence_number="A(辽)农种许字(2016)第0008号", sale_location="门店",
+                                          filed_on="2025-03-01", event_on="2025-03-01", deadline_on="2025-03-01",
+                                          deadline_rule="开始销售前"))
+            SeedLicence.objects.bulk_create(licences, batch_size=batch)
+            Filing.objects.bulk_create(filings, batch_size=batch)
+            if connection.vendor == "sqlite":
+                licences = list(SeedLicence.objects.order_by("-id")[: len(licences)])
+                filings = list(Filing.objects.order_by("-id")[: len(filings)])
+            LicenceTerm.objects.bulk_create([LicenceTerm(licence=lic, issued_on="2022-01-01",
+                                                         expires_on=f"{rng.randint(2026, 2028)}-06-30")
+                                             for lic in licences], batch_size=batch)
+            SeedLicence.crops.through.objects.bulk_create(
+                [SeedLicence.crops.through(seedlicence=lic, crop=maize) for lic in licences], batch_size=batch)
+            FilingItem.objects.bulk_create([FilingItem(filing=f, variety=rng.choice(varieties)) for f in filings],
+                                           batch_size=batch)
+            print(f"  generated {min(start + batch, n_businesses):>7} businesses", flush=True)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    print(f"generated in {time.perf_counter() - started:.0f} s")
+
+
+def samples(n=200):
+    from licensing.models import Business, SeedLicence
+
+    rng = random.Random(7)
+    names = list(Business.objects.order_by("?").values_list("name", flat=True)[:n])
+    fragments = []
+    for name in names:
+        base = name.rstrip("0123456789")
+        start = rng.randint(0, max(0, len(base) - 4))
+        fragments.append(base[start:start + rng.choice([2, 3, 4])])
+    codes = list(Business.objects.order_by("?").values_list("credit_code", flat=True)[:n])
+    numbers = list(SeedLicence.objects.order_by("?").values_list("number", flat=True)[:n])
+    return {"name": fragments, "credit_code": codes, "licence_number": numbers}
+
+
+def query_counts(sample):
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    out = {}
+    for kind, values in sample.items():
+        counts = set()
+        for value in values[:20]:
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get("/verify/", {"q": value})
+            assert response.status_code == 200, response.status_code
+            counts.add(len(ctx))
+        out[kind] = sorted(counts)
+    return out
+
+
+def wait_until_up(url, seconds=60):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"gunicorn did not come up at {url}")
+
+
+def load(paths, seconds, concurrency):
+    result = subprocess.run([sys.executable, str(ROOT / "bench" / "loadgen.py"), "127.0.0.1", str(PORT),
+                             str(seconds), str(concurrency)], input=json.dumps(paths), capture_output=True,
+                            text=True, check=True)
+    return json.loads(result.stdout)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--businesses", type=int, default=100_000)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--concurrency", type=int, default=8)
+    args = parser.parse_args()
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings_bench"
+    sys.path.insert(0, str(ROOT))
+    setup("bench.settings_bench")
+    from django.conf import settings
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    generate(args.businesses)
+    sample = samples()
+    counts = query_counts(sample)
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings_bench", "PYTHONPATH": str(ROOT)}
+    server = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "seedreg.wsgi", "-b", f"127.0.0.1:{PORT}",
+                               "--workers", "2", "--worker-class", "gthread", "--threads", "4",
+                               "--log-level", "warning"], cwd=ROOT, env=env)
+    try:
+        wait_until_up(f"http://127.0.0.1:{PORT}/bench/trivial")
+        scenarios = {"trivial": ["/bench/trivial"]}
+        for kind, values in sample.items():
+            scenarios[kind] = ["/verify/?q=" + urllib.parse.quote(v) for v in values]
+        for paths in scenarios.values():  # warm every worker's connections and caches
+            load(paths, 2, args.concurrency)
+        db = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+        print(f"\npublic search, {args.businesses:,} businesses, {db}, gunicorn 2×4 gthread, "
+              f"{args.concurrency} concurrent clients, {args.seconds:.0f} s each")
+        print(f"{'scenario':<16}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}  queries/request")
+        ceiling = None
+        for name, paths in scenarios.items():
+            r = load(paths, args.seconds, args.concurrency)
+            ceiling = ceiling or r["rps"]
+            share = f"  ({r['rps'] / ceiling:.0%} of ceiling)" if name != "trivial" else ""
+            print(f"{name:<16}{r['rps']:>8.0f}{r['p50_ms']:>9.1f}{r['p95_ms']:>9.1f}{r['errors']:>8}  "
+                  f"{counts.get(name, [0])}{share}", flush=True)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+"""A small closed-loop HTTP load generator (run as its own process): ``concurrency`` threads,
+each on a keep-alive connection, cycling through the given paths for ``seconds``. Prints one
+JSON line: requests, errors, requests per second, p50 and p95 latency in milliseconds."""
+
+import http.client
+import json
+import sys
+import threading
+import time
+
+
+def run(host, port, paths, seconds, concurrency):
+    latencies, errors = [], [0]
+    lock = threading.Lock()
+    stop_at = time.perf_counter() + seconds
+
+    def worker(offset):
+        conn = http.client.HTTPConnection(host, port, timeout=30)
+        mine, bad, i = [], 0, offset
+        while time.perf_counter() < stop_at:
+            path = paths[i % len(paths)]
+            i += 1
+            started = time.perf_counter()
+            try:
+                conn.request("GET", path, headers={"Accept-Language": "zh-hans"})
+                response = conn.getresponse()
+                response.read()
+                if response.status != 200:
+                    bad += 1
+            except (OSError, http.client.HTTPException):
+                bad += 1
+                conn.close()
+                conn = http.client.HTTPConnection(host, port, timeout=30)
+                continue
+            mine.append(time.perf_counter() - started)
+        with lock:
+            latencies.extend(mine)
+            errors[0] += bad
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker, args=(n * 7,)) for n in range(concurrency)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+
+    def pct(p):
+        return latencies[min(len(latencies) - 1, int(len(latencies) * p / 100))] * 1000 if latencies else float("nan")
+
+    return {"requests": len(latencies), "errors": errors[0], "rps": len(latencies) / elapsed,
+            "p50_ms": pct(50), "p95_ms": pct(95)}
+
+
+if __name__ == "__main__":
+    host, port, seconds, concurrency = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
+    paths = json.loads(sys.stdin.read())
+    print(json.dumps(run(host, port, paths, seconds, concurrency)))

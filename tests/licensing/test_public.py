@@ -1,0 +1,118 @@
+"""Public verification: search by name fragment, credit code or licence number; a licence page
+as of the moment it is viewed; nothing personal anywhere; the certificate's QR opens it."""
+
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from licensing import services
+from seedreg.regulated import service_context
+from tests.conftest import login_browser
+from tests.factories import PASSWORD
+from tests.helpers import qr_texts_of_first_page
+
+from .conftest import make_business
+
+PERSONAL = ["王丰收", "13904211234", "建平镇农资市场", "1968", "13904219999", "黑水镇东街"]
+
+
+def search(client, q):
+    return client.get(reverse("portal:verify_search"), {"q": q})
+
+
+def test_search_by_fragment_code_and_licence_number(client, licensed, shop, peddler):
+    by_name = search(client, "丰禾种业").content.decode()
+    assert licensed.business.name in by_name and licensed.number in by_name and "有效" in by_name
+    by_code = search(client, licensed.business.credit_code.lower()).content.decode()
+    assert licensed.number in by_code
+    by_number = search(client, "B（辽朝）农种许字（2019）第0012号").content.decode()
+    assert licensed.business.name in by_number
+    assert shop.name not in by_number
+    assert "至少两个字" in search(client, "丰").content.decode()
+
+
+def test_no_personal_data_in_public_pages(client, licensed, shop, peddler):
+    pages = [search(client, "门市部"), search(client, "张德福"), search(client, "丰禾"),
+             client.get(reverse("portal:licence_public", args=[licensed.public_token]))]
+    for response in pages:
+        html = response.content.decode()
+        for value in PERSONAL + [peddler.id_number]:
+            assert value not in html
+
+
+def test_search_costs_a_constant_number_of_queries(client, clerk, licensed):
+    def count(q):
+        with CaptureQueriesContext(connection) as ctx:
+            assert search(client, q).status_code == 200
+        return len(ctx)
+
+    few = count("种业有限")
+    for n in range(20):
+        business = make_business(clerk, f"建平县第{n}种业有限公司", serial=100 + n, kind="producer")
+        with service_context():
+            services.issue_seed_licence(business, actor=clerk, number=f"C(辽朝建)农种许字(2020)第{n:04d}号",
+                                        issued_on=licensed.issued_on, expires_on=licensed.expires_on,
+                                        crops=list(licensed.crops.all()))
+    assert count("种业有限") == few
+
+
+def test_page_shows_status_as_of_now(client, licensed, chief):
+    url = reverse("portal:licence_public", args=[licensed.public_token])
+    assert "有效" in client.get(url).content.decode()
+    with service_context():
+        services.change_licence_status(licensed, actor=chief, kind="revoked", reason="吊销")
+    assert "已吊销" in client.get(url).content.decode()
+    # Rotating the token revokes every printed QR: the old code stops working.
+    with service_context():
+        services.rotate_licence_token(licensed, actor=chief)
+    assert client.get(url).status_code == 404
+
+
+def test_search_is_rate_limited(client, licensed):
+    statuses = [search(client, "丰禾").status_code for _ in range(32)]
+    assert statuses[:30] == [200] * 30 and statuses[-1] == 429
+    assert "查询过于频繁" in search(client, "丰禾").content.decode()
+
+
+def test_certificate_qr_decodes_to_the_verification_url(client, clerk, licensed, settings):
+    settings.SITE_URL = "https://seed.example.gov.cn"
+    client.login(username=clerk.username, password=PASSWORD)
+    response = client.get(reverse("portal:licence_certificate", args=[licensed.pk]), {"format": "pdf"})
+    assert response["Content-Type"] == "application/pdf"
+    decoded = qr_texts_of_first_page(response.content)
+    assert decoded == [f"https://seed.example.gov.cn/v/{licensed.public_token}"]
+    assert len(licensed.public_token) <= 16  # small enough for a QR scanned off a print
+    # The URL is the page the public sees.
+    assert client.get(decoded[0].replace("https://seed.example.gov.cn", "")).status_code == 200
+    assert io.BytesIO(response.content).read(4) == b"%PDF"
+
+
+@pytest.mark.browser
+def test_public_search_in_a_browser(page, live_server, licensed, shop, peddler):
+    page.goto(f"{live_server.url}/verify/")
+    page.fill("#q", "丰禾")
+    page.click("button[type=submit]")
+    page.wait_for_selector(".result")
+    assert "B(辽朝)农种许字(2019)第0012号" in page.inner_text(".result")
+    page.click(f"text={licensed.number}")
+    page.wait_for_selector("dl.props")
+    body = page.inner_text("body")
+    assert "种子生产经营许可证核验" in body and "有效" in body and "朝阳市农业农村局" in body
+    for value in PERSONAL + [peddler.id_number]:
+        assert value not in page.content()
+
+
+@pytest.mark.browser
+def test_dealer_portal_on_a_phone(phone_page, live_server, clerk, shop):
+    with service_context():
+        user, _ = services.create_dealer_user(shop, actor=clerk, phone="13900000055", full_name="王丰收",
+                                              delivery="slip")
+    user.set_password(PASSWORD)
+    user.save()
+    login_browser(phone_page, live_server, user.username)
+    assert shop.name in phone_page.inner_text("h1")
+    width = phone_page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360  # no sideways scrolling on a phone
