@@ -33,3 +33,16 @@ class LicensingConfig(AppConfig):
         nav("品种目录", "licensing:variety_list", staff | {Role.LAB_TECHNICIAN, Role.LAB_REVIEWER}, order=110)
         nav("我的经营", "portal:dealer_home", {Role.DEALER}, order=10)
         demo("licensing.directory", build_licensing, order=200)
+
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from . import models
+        from .public import bump_directory_version
+
+        for model in (models.Business, models.SeedLicence, models.LicenceTerm, models.LicenceStatusChange,
+                      models.Filing, models.FilingItem, models.Variety, models.Crop):
+            post_save.connect(bump_directory_version, sender=model, dispatch_uid=f"public-version-save-{model.__name__}")
+            post_delete.connect(bump_directory_version, sender=model,
+                                dispatch_uid=f"public-version-delete-{model.__name__}")
+        for through in (models.SeedLicence.crops.through, models.SeedLicence.varieties.through):
+            m2m_changed.connect(bump_directory_version, sender=through, dispatch_uid=f"public-version-m2m-{through}")

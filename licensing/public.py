@@ -5,6 +5,11 @@ personal field by accident."""
 
 from __future__ import annotations
 
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
@@ -45,20 +50,23 @@ def public_search(query: str) -> tuple[str, list[dict]]:
     elif kind == "licence_number":
         businesses = businesses.filter(seed_licences__number_normalized=value)
     else:
-        if len(normalize_name(value)) < 2:
+        wanted = normalize_name(value)
+        if len(wanted) < 2:
             return kind, []
-        businesses = businesses.filter(pk__in=business_ids_for_name(value, limit=MAX_RESULTS))
+        # Check the whole fragment on (id, name) pairs before loading anything else, so the
+        # prefetches below only ever load the page's own businesses.
+        candidates = Business.objects.filter(pk__in=business_ids_for_name(value, limit=MAX_RESULTS)).order_by(
+            "name", "id").values_list("id", "name")
+        ids = [pk for pk, name in candidates if wanted in normalize_name(name)][:MAX_RESULTS]
+        businesses = businesses.filter(pk__in=ids)
     licences = SeedLicence.objects.prefetch_related("terms", "status_changes", "crops", "varieties")
     filings = Filing.objects.filter(status=Filing.Status.ACTIVE).select_related(
         "principal_business", "principal_outside").prefetch_related("items__variety")
     rows = list(businesses.only("id", "name", "kind", "status").order_by("name", "id")
                 .prefetch_related(Prefetch("seed_licences", queryset=licences),
-                                  Prefetch("filings", queryset=filings))[: MAX_RESULTS * 4])
-    if kind == "name":
-        wanted = normalize_name(value)
-        rows = [b for b in rows if wanted in normalize_name(b.name)]
+                                  Prefetch("filings", queryset=filings))[:MAX_RESULTS])
     results = []
-    for business in rows[:MAX_RESULTS]:
+    for business in rows:
         for licence in business.seed_licences.all():
             licence.business = business
         results.append({
@@ -73,3 +81,37 @@ def licence_by_token(token: str) -> SeedLicence | None:
     return (SeedLicence.objects.select_related("business")
             .prefetch_related("terms", "status_changes", "crops", "varieties")
             .filter(public_token=token).first())
+
+
+# --- caching ------------------------------------------------------------------------------------
+# A search's answer depends only on the directory's data and on the date (status is computed
+# for a day), so it is cached under (directory version, date, query): any committed change to
+# the directory bumps the version, and the next day starts fresh. Never stale, mostly cached.
+VERSION_KEY = "licensing:public-directory-version"
+
+
+def directory_version() -> int:
+    return cache.get_or_set(VERSION_KEY, 1, None)
+
+
+def bump_directory_version(**kwargs) -> None:
+    def bump():
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:
+            cache.set(VERSION_KEY, 2, None)
+
+    transaction.on_commit(bump)
+
+
+def cached_public_search(query: str) -> tuple[str, list[dict]]:
+    seconds = settings.PUBLIC_SEARCH_CACHE_SECONDS
+    if not seconds:
+        return public_search(query)
+    digest = hashlib.sha1(query.strip().encode()).hexdigest()
+    key = f"licensing:public-search:{directory_version()}:{timezone.localdate():%Y%m%d}:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = public_search(query)
+        cache.set(key, found, seconds)
+    return found

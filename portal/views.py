@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from licensing import services as licensing_services
 from licensing.models import DealerMembership, SeedLicence
-from licensing.public import licence_by_token, licence_facts, public_search
+from licensing.public import cached_public_search, licence_by_token, licence_facts
 from seedreg.documents.pdf import render_pdf
 from seedreg.documents.qr import qr_svg_data_uri
 from seedreg.errors import DomainError, NotFound
@@ -60,7 +60,7 @@ def verify_search(request):
         if not hit("verify", client_ip(request), limit=settings.PUBLIC_SEARCH_RATE_PER_MINUTE):
             return render(request, "portal/verify_search.html",
                           {**context, "error": "查询过于频繁，请一分钟后再试。"}, status=429)
-        kind, results = public_search(query)
+        kind, results = cached_public_search(query)
         context.update(kind=kind, results=results, too_short=kind == "name" and len(query) < 2)
     return render(request, "portal/verify_search.html", context)
 

@@ -47,6 +47,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Public licence search: requests per minute per client address.
 PUBLIC_SEARCH_RATE_PER_MINUTE = env.int("PUBLIC_SEARCH_RATE_PER_MINUTE", default=30)
+# Public search answers are cached per (directory version, date, query); 0 turns caching off.
+PUBLIC_SEARCH_CACHE_SECONDS = env.int("PUBLIC_SEARCH_CACHE_SECONDS", default=600)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -4,6 +4,7 @@ as of the moment it is viewed; nothing personal anywhere; the certificate's QR o
 import io
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -45,6 +46,7 @@ def test_no_personal_data_in_public_pages(client, licensed, shop, peddler):
 
 def test_search_costs_a_constant_number_of_queries(client, clerk, licensed):
     def count(q):
+        cache.clear()  # measure the uncached path: what a first search costs
         with CaptureQueriesContext(connection) as ctx:
             assert search(client, q).status_code == 200
         return len(ctx)
@@ -57,6 +59,18 @@ def test_search_costs_a_constant_number_of_queries(client, clerk, licensed):
                                         issued_on=licensed.issued_on, expires_on=licensed.expires_on,
                                         crops=list(licensed.crops.all()))
     assert count("种业有限") == few
+
+
+def test_cached_search_answers_change_as_soon_as_the_directory_does(client, licensed, chief,
+                                                                    django_capture_on_commit_callbacks):
+    assert "有效" in search(client, "丰禾").content.decode()
+    with CaptureQueriesContext(connection) as ctx:
+        assert licensed.number in search(client, "丰禾").content.decode()
+    assert not any("licensing_" in q["sql"] for q in ctx.captured_queries)  # served from the cache
+    with django_capture_on_commit_callbacks(execute=True):
+        with service_context():
+            services.change_licence_status(licensed, actor=chief, kind="revoked", reason="吊销")
+    assert "已吊销" in search(client, "丰禾").content.decode()
 
 
 def test_page_shows_status_as_of_now(client, licensed, chief):
