@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from .models import Business, Filing, LicenceStatus, SeedLicence
 from .search import business_ids_for_name, classify_query, normalize_name
@@ -104,14 +105,21 @@ def bump_directory_version(**kwargs) -> None:
     transaction.on_commit(bump)
 
 
-def cached_public_search(query: str) -> tuple[str, list[dict]]:
+def cached_public_search(query: str, render=None):
+    """(kind, answer) for ``query``: the results, or ``render(kind, results)`` (e.g. the page's
+    HTML fragment, so a repeated search costs one cache read and no template work)."""
     seconds = settings.PUBLIC_SEARCH_CACHE_SECONDS
+
+    def compute():
+        kind, results = public_search(query)
+        return kind, (render(kind, results) if render else results)
+
     if not seconds:
-        return public_search(query)
-    digest = hashlib.sha1(query.strip().encode()).hexdigest()
+        return compute()
+    digest = hashlib.sha1(f"{bool(render)}:{get_language()}:{query.strip()}".encode()).hexdigest()
     key = f"licensing:public-search:{directory_version()}:{timezone.localdate():%Y%m%d}:{digest}"
     found = cache.get(key)
     if found is None:
-        found = public_search(query)
+        found = compute()
         cache.set(key, found, seconds)
     return found

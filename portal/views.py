@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -51,6 +52,10 @@ def dealer_home(request):
     })
 
 
+def _render_results(kind, results):
+    return render_to_string("portal/_verify_results.html", {"results": results, "kind": kind})
+
+
 @never_cache
 def verify_search(request):
     """Public: search by business name, credit code or licence number."""
@@ -60,8 +65,9 @@ def verify_search(request):
         if not hit("verify", client_ip(request), limit=settings.PUBLIC_SEARCH_RATE_PER_MINUTE):
             return render(request, "portal/verify_search.html",
                           {**context, "error": "查询过于频繁，请一分钟后再试。"}, status=429)
-        kind, results = cached_public_search(query)
-        context.update(kind=kind, results=results, too_short=kind == "name" and len(query) < 2)
+        kind, html = cached_public_search(query, render=_render_results)
+        too_short = kind == "name" and len(query) < 2
+        context.update(kind=kind, results_html=None if too_short else html, too_short=too_short)
     return render(request, "portal/verify_search.html", context)
 
 

@@ -67,6 +67,7 @@ def test_cached_search_answers_change_as_soon_as_the_directory_does(client, lice
     with CaptureQueriesContext(connection) as ctx:
         assert licensed.number in search(client, "丰禾").content.decode()
     assert not any("licensing_" in q["sql"] for q in ctx.captured_queries)  # served from the cache
+    assert '<div class="card result">' in search(client, "丰禾").content.decode()  # still HTML, not escaped
     with django_capture_on_commit_callbacks(execute=True):
         with service_context():
             services.change_licence_status(licensed, actor=chief, kind="revoked", reason="吊销")
