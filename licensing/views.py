@@ -276,12 +276,6 @@ def licence_rotate_token(request, pk):
 
 # --- filings -----------------------------------------------------------------------------------
 
-def _filing_items(text):
-    from .services.importing import _varieties, split_list
-
-    return _varieties(split_list(text.replace("\r", "").replace("\n", "；")))
-
-
 @staff_required
 def filing_create(request, pk):
     business = _business(request, pk)
@@ -295,7 +289,7 @@ def filing_create(request, pk):
                 business, actor=request.user, filing_type=data["filing_type"],
                 principal_business=data["principal_business"], principal_outside=data["principal_outside"],
                 principal_licence_number=data["principal_licence_number"], sale_location=data["sale_location"],
-                filed_on=data["filed_on"], event_on=data["event_on"], items=_filing_items(data["varieties"]),
+                filed_on=data["filed_on"], event_on=data["event_on"], items=services.parse_variety_items(data["varieties"]),
                 on_paper=data["on_paper"])
             if data["on_paper"]:
                 services.issue_filing_receipt(filing, actor=request.user)

@@ -37,12 +37,20 @@ class CoordinateSystem(models.TextChoices):
     GCJ02 = "gcj02", _("GCJ-02（国内地图选点，已换算）")
 
 
-class BusinessQuerySet(JurisdictionQuerySet, RegulatedQuerySet):
+class DealerScopedQuerySet(JurisdictionQuerySet, RegulatedQuerySet):
+    """Staff see their jurisdiction; a dealer user sees only their own business's records.
+    ``dealer_path`` is the lookup from the model to ``Business.dealer_memberships``."""
+
+    dealer_path = "business__dealer_memberships"
+
     def visible_to(self, user):
-        """Staff see their jurisdiction; a dealer user sees only their own business."""
         if getattr(user, "is_authenticated", False) and user.is_active and user.role == "dealer":
-            return self.filter(dealer_memberships__user=user)
+            return self.filter(**{f"{self.dealer_path}__user": user})
         return super().visible_to(user)
+
+
+class BusinessQuerySet(DealerScopedQuerySet):
+    dealer_path = "dealer_memberships"
 
     def active(self):
         return self.filter(status=Business.Status.ACTIVE)

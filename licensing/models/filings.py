@@ -6,11 +6,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from seedreg.regions.scoping import JurisdictionQuerySet
-from seedreg.regulated import RegulatedModel, RegulatedQuerySet
+from seedreg.regulated import RegulatedModel
 
 from .catalogue import Variety
-from .directory import Business, OutsideParty
+from .directory import Business, DealerScopedQuerySet, OutsideParty
 
 
 class FilingType(models.TextChoices):
@@ -29,12 +28,7 @@ EVENT_LABELS = {
 }
 
 
-class FilingQuerySet(JurisdictionQuerySet, RegulatedQuerySet):
-    def visible_to(self, user):
-        if getattr(user, "is_authenticated", False) and user.is_active and user.role == "dealer":
-            return self.filter(business__dealer_memberships__user=user)
-        return super().visible_to(user)
-
+class FilingQuerySet(DealerScopedQuerySet):
     def active(self):
         return self.filter(status=Filing.Status.ACTIVE)
 

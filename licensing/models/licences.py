@@ -12,12 +12,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from seedreg.regions.scoping import JurisdictionQuerySet
-from seedreg.regulated import RegulatedModel, RegulatedQuerySet
+from seedreg.regulated import RegulatedModel
 
 from ..validators import LICENCE_CLASSES, validate_seed_licence_number
 from .catalogue import Crop, Variety
-from .directory import Business
+from .directory import Business, DealerScopedQuerySet
 
 
 class LicenceStatus(models.TextChoices):
@@ -33,12 +32,7 @@ def new_public_token():
     return secrets.token_urlsafe(9)  # 72 bits, 12 characters: fits a small QR on a printed certificate
 
 
-class SeedLicenceQuerySet(JurisdictionQuerySet, RegulatedQuerySet):
-    def visible_to(self, user):
-        if getattr(user, "is_authenticated", False) and user.is_active and user.role == "dealer":
-            return self.filter(business__dealer_memberships__user=user)
-        return super().visible_to(user)
-
+class SeedLicenceQuerySet(DealerScopedQuerySet):
     def with_history(self):
         return self.select_related("business").prefetch_related("terms", "status_changes", "crops")
 

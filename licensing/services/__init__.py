@@ -16,7 +16,7 @@ from .directory import (
     update_business,
 )
 from .filings import filing_deadline, issue_filing_receipt, record_filing, withdraw_filing
-from .importing import progress_of, run_import, start_import
+from .importing import parse_variety_items, progress_of, run_import, start_import
 from .licences import (
     change_licence_status,
     find_licence_by_number,
@@ -28,7 +28,7 @@ from .reminders import send_expiry_reminders
 
 __all__ = [
     "change_licence_status", "create_dealer_user", "filing_deadline", "find_licence_by_number",
-    "issue_filing_receipt", "issue_seed_licence", "progress_of", "record_business_licence", "record_document_check",
+    "issue_filing_receipt", "issue_seed_licence", "parse_variety_items", "progress_of", "record_business_licence", "record_document_check",
     "record_filing", "register_business", "register_outside_party", "register_variety", "renew_seed_licence",
     "request_password_code", "reset_dealer_password", "reset_password_with_code", "rotate_licence_token",
     "run_import", "send_expiry_reminders", "set_business_status", "start_import", "update_business",

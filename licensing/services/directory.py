@@ -24,7 +24,7 @@ def _check_region(actor, region_code):
     region = Region.objects.filter(code=region_code).first()
     if region is None or region.level < Region.Level.COUNTY:
         raise InvalidInput(_("所在区划须为县或乡镇。"), code="business_region", fields={"region_code": [_("无效的区划")]})
-    if not actor.is_superuser and not region_code.startswith(actor.region_id or "-"):
+    if not getattr(actor, "is_superuser", False) and not region_code.startswith(getattr(actor, "region_id", None) or "-"):
         raise InvalidInput(_("只能登记本辖区内的经营主体。"), code="business_region_outside",
                            fields={"region_code": [_("不在您的辖区内")]})
 
@@ -109,6 +109,8 @@ def update_business(business: Business, *, actor, latitude=..., longitude=..., c
             business.credit_code = None
         if "region_code" in changes:
             _check_region(actor, business.region_code)
+        if business.principal_id is not None and business.principal_id == business.pk:
+            raise InvalidInput(_("所属主体不能是自己。"), code="principal_self", fields={"principal": [_("无效")]})
         _identity(business)
         if latitude is not ... or longitude is not ...:
             _set_location(business, None if latitude is ... else latitude, None if longitude is ... else longitude,

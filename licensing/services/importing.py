@@ -324,6 +324,11 @@ def _crops(names) -> list[Crop]:
     return crops
 
 
+def parse_variety_items(text) -> list[tuple[Variety, Decimal | None]]:
+    """"郑单958:2000；先玉335" (or one per line) → [(variety, kg or None)], for forms and imports."""
+    return _varieties(split_list(text))
+
+
 def _varieties(entries) -> list[tuple[Variety, Decimal | None]]:
     items = []
     for entry in entries:
@@ -382,7 +387,7 @@ def apply_directory_row(job, v) -> None:
             principal_licence_number=text(v.get("principal_licence_number")),
             sale_location=text(v.get("sale_location")) or business.address,
             filed_on=parse_date(v.get("filed_on"), "备案日期"), event_on=parse_date(v.get("event_on"), "起算日期"),
-            items=_varieties(split_list(v.get("filing_varieties"))))
+            items=parse_variety_items(v.get("filing_varieties")))
 
 
 IMPORTERS[ImportJob.Kind.DIRECTORY] = Importer(

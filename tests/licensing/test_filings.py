@@ -26,16 +26,17 @@ def dongya(clerk):
 
 def test_branch_deadline_counts_working_days_across_national_day(clerk, licensed, varieties):
     branch = make_business(clerk, "丰禾种业沙海分公司", serial=5, kind="branch", principal=licensed.business)
-    # Licence obtained on 2026-09-25: 15 working days skip the National Day holiday (Oct 1–7)
-    # and count the 2026 make-up working days from the State Council notice.
+    # Licence obtained on 2026-09-25 (Mid-Autumn): 15 working days skip the National Day holiday
+    # (Oct 1–7) and count the Saturday make-up working day, from the calendar data.
     with service_context():
         filing = services.record_filing(branch, actor=clerk, filing_type="branch", principal_business=licensed.business,
                                         principal_licence_number=licensed.number, sale_location="沙海镇",
                                         filed_on=datetime.date(2026, 10, 20), event_on=datetime.date(2026, 9, 25),
                                         items=[(varieties["郑单958"], 100)])
-    assert filing.deadline_on > datetime.date(2026, 10, 16)
+    # 9-28..9-30 (3), 10-8, 10-9, Saturday 10-10 make-up day (6), 10-12..10-16 (11), 10-19..10-22 (15).
+    assert filing.deadline_on == datetime.date(2026, 10, 22)
     assert "15个工作日" in filing.deadline_rule
-    assert filing.is_late is (filing.filed_on > filing.deadline_on)
+    assert filing.is_late is False
 
 
 def test_filing_after_selling_began_is_late(clerk, shop, dongya, varieties):
