@@ -230,6 +230,9 @@ if CELERY_BROKER_URL.startswith("filesystem"):
         "data_folder_in": str(BROKER_DIR / "out"),
         "data_folder_out": str(BROKER_DIR / "out"),
         "processed_folder": str(BROKER_DIR / "processed"),
+        # kombu's default is a relative "control" folder (the pidbox exchange tables), which
+        # would land in whatever directory the worker was started from.
+        "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
     }
 elif CELERY_BROKER_URL.startswith(("redis", "rediss")):
@@ -241,7 +244,7 @@ elif CELERY_BROKER_URL.startswith(("redis", "rediss")):
     }
 if CELERY_BROKER_URL.startswith("filesystem") or not DATABASE_URL:
     # The embedded default keeps everything under var/: create the folders at start.
-    for folder in (VAR_DIR, BROKER_DIR / "out", BROKER_DIR / "processed"):
+    for folder in (VAR_DIR, BROKER_DIR / "out", BROKER_DIR / "processed", BROKER_DIR / "control"):
         folder.mkdir(parents=True, exist_ok=True)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True

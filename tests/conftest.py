@@ -147,7 +147,10 @@ def celery_worker(transactional_db, settings, tmp_path):
     if settings.CELERY_BROKER_URL.startswith("filesystem"):
         folder = tmp_path / "broker"
         folder.mkdir()
-        options = {"data_folder_in": str(folder), "data_folder_out": str(folder), "store_processed": False}
+        control = tmp_path / "broker-control"
+        control.mkdir()
+        options = {"data_folder_in": str(folder), "data_folder_out": str(folder), "store_processed": False,
+                   "control_folder": str(control)}
         app.conf.broker_transport_options = options
     app.conf.task_always_eager = False
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20, loglevel="WARNING"):
