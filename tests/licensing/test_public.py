@@ -5,6 +5,7 @@ import io
 from urllib.parse import unquote
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
@@ -107,6 +108,21 @@ def test_the_language_switch_works_from_a_public_page(licensed):
     assert response.status_code == 302 and unquote(response["Location"]) == "/verify/?q=丰禾"
     assert 'lang="en"' in search(client, "丰禾").content.decode()
     assert 'lang="zh-CN"' in search(Client(), "丰禾").content.decode()  # answers are cached per language
+
+
+def test_the_public_verification_pages_in_english_show_english_text(client, licensed):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("portal:licence_public", args=[licensed.public_token])).content.decode()
+    assert 'lang="en"' in page
+    for text in ["Seed production and operation licence verification", "Licence holder", "Issuing authority",
+                 "Valid", "Class B: hybrid seed of main crops", "(as of ", "Search other businesses"]:
+        assert text in page
+    for text in ["种子生产经营许可证核验", "持证主体", "发证机关", "有效期", "截至", "查询其他经营主体"]:
+        assert text not in page
+    found = search(client, "丰禾").content.decode()
+    assert "Seed business licence search" in found and "Found 1 business." in found and "Valid until" in found
+    assert "种子经营资质查询" not in found and "共找到" not in found
+    assert "No business matches your search." in search(client, "没有这个名字").content.decode()
 
 
 def test_search_is_rate_limited(client, licensed, shared_cache):
