@@ -15,6 +15,8 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from seedreg.lib.lru import LRU
+
 from .models import Business, Filing, LicenceStatus, SeedLicence
 from .search import business_ids_for_name, classify_query, normalize_name
 
@@ -91,14 +93,18 @@ def licence_by_token(token: str) -> SeedLicence | None:
 # day), the language and the query. It is cached under (date, language, query) together with
 # the directory version it was computed from; any committed change to the directory bumps the
 # version, and an answer from another version is recomputed. Never stale, mostly cached.
-# Keeping the version in the value rather than in the key lets a page read the version and the
-# answer in one round trip (``search_cache_keys``), together with its rate-limit counter.
+#
+# Each process also keeps the answers it served last (``_near``, bounded), checked against the
+# version read for this request: a repeated search then reads only the small version from the
+# shared cache (in the same round trip as the page's rate-limit counter, see
+# ``search_cache_keys``) instead of pulling a 10 KB page through it every time.
 VERSION_KEY = "licensing:public-directory-version"
+_near = LRU(maxsize=1000)  # at most ~10 MB per process
 
 
 def directory_version() -> int:
     # A version created afresh (first start, or evicted from the cache) starts at the clock in
-    # milliseconds, not at 1, so it never equals a version that answers still in the cache
+    # milliseconds, not at 1, so it never equals a version that answers still in the caches
     # were computed from.
     return cache.get_or_set(VERSION_KEY, lambda: int(time.time() * 1000), None)
 
@@ -118,19 +124,17 @@ def _answer_key(query: str, render: bool) -> str:
     return f"licensing:public-search:{timezone.localdate():%Y%m%d}:{digest}"
 
 
-def search_cache_keys(query: str, render: bool = True) -> list[str]:
-    """The cache entries a cached search for ``query`` reads, for a caller that reads them
-    itself (in one round trip with its own entries) and passes the values as ``cached``. None
-    when answers are not cached."""
-    if not settings.PUBLIC_SEARCH_CACHE_SECONDS:
-        return []
-    return [VERSION_KEY, _answer_key(query, render)]
+def search_cache_keys() -> list[str]:
+    """The shared-cache entries a cached search reads first, for a caller that reads them itself
+    (in one round trip with its own entries) and passes their values as ``cached``. Empty when
+    answers are not cached."""
+    return [VERSION_KEY] if settings.PUBLIC_SEARCH_CACHE_SECONDS else []
 
 
 def cached_public_search(query: str, render=None, *, cached=None):
     """(kind, answer) for ``query``: the results, or ``render(kind, results)`` (e.g. the whole
-    page's HTML, so a repeated search costs one cache read and no template work). ``cached``:
-    the values of ``search_cache_keys(query, bool(render))`` if the caller has read them."""
+    page's HTML, so a repeated search costs no template work). ``cached``: the values of
+    ``search_cache_keys()`` if the caller has read them."""
     seconds = settings.PUBLIC_SEARCH_CACHE_SECONDS
 
     def compute():
@@ -139,15 +143,15 @@ def cached_public_search(query: str, render=None, *, cached=None):
 
     if not seconds:
         return compute()
-    if not cached:
-        version_key, answer_key = search_cache_keys(query, bool(render))
-        found = cache.get_many([version_key, answer_key])
-        cached = [found.get(version_key), found.get(answer_key)]
-    version, entry = cached
+    version = cached[0] if cached else cache.get(VERSION_KEY)
     if version is None:
         version = directory_version()
-    if entry is not None and entry[0] == version:
-        return entry[1], entry[2]
-    kind, answer = compute()
-    cache.set(_answer_key(query, bool(render)), (version, kind, answer), seconds)
-    return kind, answer
+    key = _answer_key(query, bool(render))
+    entry = _near.get(key)
+    if entry is None or entry[0] != version:
+        entry = cache.get(key)
+        if entry is None or entry[0] != version:
+            entry = (version, *compute())
+            cache.set(key, entry, seconds)
+        _near.put(key, entry)
+    return entry[1], entry[2]

@@ -94,7 +94,7 @@ def verify_search(request):
     if not query:
         return HttpResponse(_verify_page(query))
     allowed, cached = hit_and_read("verify", client_ip(request), limit=settings.PUBLIC_SEARCH_RATE_PER_MINUTE,
-                                   read=search_cache_keys(query))
+                                   read=search_cache_keys())
     if not allowed:
         return HttpResponse(_verify_page(query, error=_("查询过于频繁，请一分钟后再试。")), status=429)
     _kind, page = cached_public_search(query, render=lambda kind, results: _verify_page(query, kind, results),

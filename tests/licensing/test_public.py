@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from licensing import services
+from licensing.public import VERSION_KEY
 from seedreg.regulated import service_context
 from tests.conftest import login_browser
 from tests.factories import PASSWORD
@@ -74,6 +75,14 @@ def test_cached_search_answers_change_as_soon_as_the_directory_does(client, lice
     with django_capture_on_commit_callbacks(execute=True):
         with service_context():
             services.change_licence_status(licensed, actor=chief, kind="revoked", reason="吊销")
+    assert "已吊销" in search(client, "丰禾").content.decode()
+
+
+def test_a_lost_directory_version_never_serves_an_old_answer(client, licensed, chief, shared_cache):
+    assert "有效" in search(client, "丰禾").content.decode()
+    with service_context():  # the test's transaction never commits: the version is not bumped
+        services.change_licence_status(licensed, actor=chief, kind="revoked", reason="吊销")
+    cache.delete(VERSION_KEY)  # evicted from a full cache, or the cache restarted
     assert "已吊销" in search(client, "丰禾").content.decode()
 
 
