@@ -12,6 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from licensing import search as search_module
 from licensing import services
 from licensing.public import VERSION_KEY
 from seedreg.regulated import service_context
@@ -37,6 +38,21 @@ def test_search_by_fragment_code_and_licence_number(client, licensed, shop, pedd
     assert licensed.business.name in by_number
     assert shop.name not in by_number
     assert "至少两个字" in search(client, "丰").content.decode()
+
+
+def test_a_name_is_found_past_the_first_postings_of_its_rarest_bigram(client, clerk, monkeypatch):
+    # The search walks a window of the rarest bigram's postings first; here every business in
+    # that window lacks the other bigram, so the answer must come from the full intersection.
+    monkeypatch.setattr(search_module, "WINDOW", 2)
+    for n in range(3):
+        make_business(clerk, f"乙丙农资店{n}", serial=200 + n)
+    for n in range(4):
+        make_business(clerk, f"甲乙种子店{n}", serial=210 + n)
+    target = make_business(clerk, "甲乙丙种业有限公司", serial=220)
+    page = search(client, "甲乙丙").content.decode()
+    assert target.name in page and "乙丙农资店" not in page and "甲乙种子店" not in page
+    assert search_module.business_ids_for_name("甲乙丙") == [target.pk]
+    assert len(search_module.business_ids_for_name("甲乙", limit=1)) == 4  # one bigram: no window
 
 
 def test_no_personal_data_in_public_pages(client, licensed, shop, peddler):
