@@ -89,7 +89,8 @@ def _verify_page(query: str, kind=None, results=None, error=None) -> bytes:
 @_not_stored
 def verify_search(request):
     """Public: search by business name, credit code or licence number. A repeated search is one
-    round trip to the cache (rate-limit counter, directory version and the cached page)."""
+    round trip to the shared cache (rate-limit counter and directory version); the page comes
+    from this process's memory or, the first time, the shared cache."""
     query = request.GET.get("q", "").strip()[:100]
     if not query:
         return HttpResponse(_verify_page(query))
