@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from licensing.templatetags.licensing_tags import days_left_label
 from licensing.validators import validate_seed_licence_number, validate_uscc
 
 PO = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
@@ -59,3 +60,13 @@ def test_validator_messages_follow_the_language(language, expected):
 def test_a_licence_number_message_in_english_names_the_rule():
     message = message_of(validate_seed_licence_number, "辽农种许字2020第1号", "en")
     assert message == "A licence number starts with the licence class (A, B, C, D, E or F)."
+
+
+@pytest.mark.parametrize(("days", "chinese", "english"), [
+    (1, "剩余 1 天", "1 day left"), (30, "剩余 30 天", "30 days left"), (0, "今日到期", "expires today"),
+    (-2, "已过期 2 天", "expired 2 days ago")])
+def test_days_to_expiry_read_naturally_in_both_languages(days, chinese, english):
+    with translation.override("zh-hans"):
+        assert days_left_label(days) == chinese
+    with translation.override("en"):
+        assert days_left_label(days) == english
