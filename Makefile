@@ -9,12 +9,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: run test lint setup system-deps migrate demo clean help
+.PHONY: run test lint setup system-deps migrate demo messages clean help
 
 help:
 	@echo "make run    建库、载入演示县并启动（网页 + Celery worker/beat + 发件箱转发）"
 	@echo "make test   运行全部测试（设置 DATABASE_URL / CELERY_BROKER_URL 则使用 PostgreSQL / Redis）"
 	@echo "make lint   ruff 代码检查"
+	@echo "make messages  提取待翻译文字并编译英文目录 / extract msgids and compile locale/en"
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "需要 Python 3.11 或更新版本 / Python 3.11+ is required"; exit 1; }
@@ -42,6 +43,12 @@ run: demo
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Re-extract the Chinese msgids into locale/en (needs gettext's xgettext, installed by
+# system-deps) and compile the catalogues in Python; commit the .po and .mo together.
+messages: setup
+	$(BIN)/python manage.py makemessages -l en --no-location --ignore=.venv --ignore=var --ignore=tests --ignore=bench
+	$(BIN)/python scripts/compile_messages.py
 
 lint: $(STAMP)
 	$(BIN)/python -m ruff check .

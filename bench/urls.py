@@ -1,10 +1,24 @@
-from django.http import HttpResponse
+import functools
+
+from django.http import HttpResponse, JsonResponse
 from django.urls import include, path
 
 
 def trivial(request):
-    """The ceiling: the whole middleware stack, no database, a tiny response."""
+    """The bare ceiling: the whole middleware stack, no database, a two-byte response."""
     return HttpResponse("ok", content_type="text/plain")
 
 
-urlpatterns = [path("bench/trivial", trivial), path("", include("seedreg.urls"))]
+@functools.cache
+def _payload(size: int) -> dict:
+    return {"data": "x" * max(0, size - 12)}
+
+
+def ceiling(request, size):
+    """The ceiling STYLE.md asks for: a bare view returning a JsonResponse of about ``size``
+    bytes (the size of the page being measured), under the same settings and middleware."""
+    return JsonResponse(_payload(size))
+
+
+urlpatterns = [path("bench/trivial", trivial), path("bench/ceiling/<int:size>", ceiling),
+               path("", include("seedreg.urls"))]

@@ -1,11 +1,12 @@
 import datetime
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class LicensingConfig(AppConfig):
     name = "licensing"
-    verbose_name = "经营主体与许可"
+    verbose_name = _("经营主体与许可")
 
     def ready(self):
         from seedreg.accounts.navigation import register as nav
@@ -29,9 +30,9 @@ class LicensingConfig(AppConfig):
         # Runs daily: stale after a day and a bit means a missed run, not a slow one.
         register_job(EXPIRY_JOB, "许可证到期提醒", max_age=datetime.timedelta(hours=26))
         staff = set(STATION_STAFF) | {Role.INSPECTOR}
-        nav("经营主体", "licensing:business_list", staff, order=100)
-        nav("品种目录", "licensing:variety_list", staff | {Role.LAB_TECHNICIAN, Role.LAB_REVIEWER}, order=110)
-        nav("我的经营", "portal:dealer_home", {Role.DEALER}, order=10)
+        nav(_("经营主体"), "licensing:business_list", staff, order=100)
+        nav(_("品种目录"), "licensing:variety_list", staff | {Role.LAB_TECHNICIAN, Role.LAB_REVIEWER}, order=110)
+        nav(_("我的经营"), "portal:dealer_home", {Role.DEALER}, order=10)
         demo("licensing.directory", build_licensing, order=200)
 
         from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -40,7 +41,7 @@ class LicensingConfig(AppConfig):
         from .public import bump_directory_version
 
         for model in (models.Business, models.SeedLicence, models.LicenceTerm, models.LicenceStatusChange,
-                      models.Filing, models.FilingItem, models.Variety, models.Crop):
+                      models.Filing, models.FilingItem, models.Variety, models.Crop, models.OutsideParty):
             post_save.connect(bump_directory_version, sender=model, dispatch_uid=f"public-version-save-{model.__name__}")
             post_delete.connect(bump_directory_version, sender=model,
                                 dispatch_uid=f"public-version-delete-{model.__name__}")

@@ -6,6 +6,7 @@ personal field by accident."""
 from __future__ import annotations
 
 import hashlib
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -13,6 +14,8 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import get_language
+
+from seedreg.lib.lru import LRU
 
 from .models import Business, Filing, LicenceStatus, SeedLicence
 from .search import business_ids_for_name, classify_query, normalize_name
@@ -72,6 +75,7 @@ def public_search(query: str) -> tuple[str, list[dict]]:
             licence.business = business
         results.append({
             "name": business.name, "kind": business.get_kind_display(), "status": business.get_status_display(),
+            "is_active": business.status == Business.Status.ACTIVE,
             "licences": [licence_facts(lic) for lic in business.seed_licences.all()],
             "filings": [_filing_facts(f) for f in business.filings.all()],
         })
@@ -85,29 +89,52 @@ def licence_by_token(token: str) -> SeedLicence | None:
 
 
 # --- caching ------------------------------------------------------------------------------------
-# A search's answer depends only on the directory's data and on the date (status is computed
-# for a day), so it is cached under (directory version, date, query): any committed change to
-# the directory bumps the version, and the next day starts fresh. Never stale, mostly cached.
+# A search's answer depends only on the directory's data, the date (status is computed for a
+# day), the language and the query. It is cached under (date, language, query) together with
+# the directory version it was computed from; any committed change to the directory bumps the
+# version, and an answer from another version is recomputed. Never stale, mostly cached.
+#
+# Each process also keeps the answers it served last (``_near``, bounded), checked against the
+# version read for this request: a repeated search then reads only the small version from the
+# shared cache (in the same round trip as the page's rate-limit counter, see
+# ``search_cache_keys``) instead of pulling a 10 KB page through it every time.
 VERSION_KEY = "licensing:public-directory-version"
+_near = LRU(maxsize=1000)  # at most ~10 MB per process
 
 
 def directory_version() -> int:
-    return cache.get_or_set(VERSION_KEY, 1, None)
+    # A version created afresh (first start, or evicted from the cache) starts at the clock in
+    # milliseconds, not at 1, so it never equals a version that answers still in the caches
+    # were computed from.
+    return cache.get_or_set(VERSION_KEY, lambda: int(time.time() * 1000), None)
 
 
 def bump_directory_version(**kwargs) -> None:
     def bump():
         try:
             cache.incr(VERSION_KEY)
-        except ValueError:
-            cache.set(VERSION_KEY, 2, None)
+        except ValueError:  # no version yet: the next read creates a new one
+            directory_version()
 
     transaction.on_commit(bump)
 
 
-def cached_public_search(query: str, render=None):
-    """(kind, answer) for ``query``: the results, or ``render(kind, results)`` (e.g. the page's
-    HTML fragment, so a repeated search costs one cache read and no template work)."""
+def _answer_key(query: str, render: bool) -> str:
+    digest = hashlib.sha1(f"{render}:{get_language()}:{query.strip()}".encode()).hexdigest()
+    return f"licensing:public-search:{timezone.localdate():%Y%m%d}:{digest}"
+
+
+def search_cache_keys() -> list[str]:
+    """The shared-cache entries a cached search reads first, for a caller that reads them itself
+    (in one round trip with its own entries) and passes their values as ``cached``. Empty when
+    answers are not cached."""
+    return [VERSION_KEY] if settings.PUBLIC_SEARCH_CACHE_SECONDS else []
+
+
+def cached_public_search(query: str, render=None, *, cached=None):
+    """(kind, answer) for ``query``: the results, or ``render(kind, results)`` (e.g. the whole
+    page's HTML, so a repeated search costs no template work). ``cached``: the values of
+    ``search_cache_keys()`` if the caller has read them."""
     seconds = settings.PUBLIC_SEARCH_CACHE_SECONDS
 
     def compute():
@@ -116,10 +143,15 @@ def cached_public_search(query: str, render=None):
 
     if not seconds:
         return compute()
-    digest = hashlib.sha1(f"{bool(render)}:{get_language()}:{query.strip()}".encode()).hexdigest()
-    key = f"licensing:public-search:{directory_version()}:{timezone.localdate():%Y%m%d}:{digest}"
-    found = cache.get(key)
-    if found is None:
-        found = compute()
-        cache.set(key, found, seconds)
-    return found
+    version = cached[0] if cached else cache.get(VERSION_KEY)
+    if version is None:
+        version = directory_version()
+    key = _answer_key(query, bool(render))
+    entry = _near.get(key)
+    if entry is None or entry[0] != version:
+        entry = cache.get(key)
+        if entry is None or entry[0] != version:
+            entry = (version, *compute())
+            cache.set(key, entry, seconds)
+        _near.put(key, entry)
+    return entry[1], entry[2]

@@ -2,8 +2,9 @@
 production): enough to keep the public search from being scraped or hammered."""
 
 import time
+from collections.abc import Sequence
 
-from django.core.cache import cache
+from seedreg.lib.roundtrip import count_and_read
 
 
 def client_ip(request) -> str:
@@ -13,13 +14,15 @@ def client_ip(request) -> str:
     return forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
 
 
+def hit_and_read(scope: str, key: str, *, limit: int, window: int = 60,
+                 read: Sequence[str] = ()) -> tuple[bool, list]:
+    """Count one request of ``key`` and read the cache entries ``read`` in the same round trip.
+    Returns (False when ``key`` has made more than ``limit`` requests in this window, values)."""
+    bucket = f"rl:{scope}:{key}:{int(time.time()) // window}"
+    count, values = count_and_read(bucket, window + 5, read)
+    return count <= limit, values
+
+
 def hit(scope: str, key: str, *, limit: int, window: int = 60) -> bool:
     """Count one request; False when ``key`` has made more than ``limit`` in this window."""
-    bucket = f"rl:{scope}:{key}:{int(time.time()) // window}"
-    if cache.add(bucket, 1, window + 5):
-        return True
-    try:
-        return cache.incr(bucket) <= limit
-    except ValueError:  # expired between add and incr
-        cache.add(bucket, 1, window + 5)
-        return True
+    return hit_and_read(scope, key, limit=limit, window=window)[0]

@@ -1,6 +1,9 @@
 """Pages that gather from every app: each role's start page, the dealer portal and the
 public verification pages (no login)."""
 
+import functools
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,12 +12,12 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from licensing import services as licensing_services
 from licensing.models import DealerMembership, SeedLicence
-from licensing.public import cached_public_search, licence_by_token, licence_facts
+from licensing.public import cached_public_search, licence_by_token, licence_facts, search_cache_keys
 from seedreg.documents.pdf import render_pdf
 from seedreg.documents.qr import qr_svg_data_uri
 from seedreg.errors import DomainError, NotFound
@@ -22,7 +25,7 @@ from seedreg.health.heartbeat import stale_jobs
 from seedreg.notifications.models import Notification
 from seedreg.regulated import service_context
 
-from .ratelimit import client_ip, hit
+from .ratelimit import client_ip, hit, hit_and_read
 
 
 @login_required
@@ -52,32 +55,63 @@ def dealer_home(request):
     })
 
 
-def _render_results(kind, results):
-    return render_to_string("portal/_verify_results.html", {"results": results, "kind": kind})
+def _not_stored(view):
+    """Public answers are "as of now": no browser or proxy may keep a copy. The same headers as
+    never_cache, as constants: never_cache parses and rebuilds Cache-Control and formats an
+    Expires date on every request, a twentieth of what a cached answer costs. ("Expires: 0"
+    is the standard way to say "already expired".)"""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Cache-Control"] = "max-age=0, no-cache, no-store, must-revalidate, private"
+        response["Expires"] = "0"
+        return response
+
+    return wrapper
 
 
-@never_cache
+def _public_page(template: str, context: dict) -> bytes:
+    # Rendered without the request: public pages read no session, user, messages or CSRF token
+    # (see public_base.html), so they set no cookie and a whole page can be cached (as bytes:
+    # served as they are).
+    return render_to_string(template, context).encode()
+
+
+def _verify_page(query: str, kind=None, results=None, error=None) -> bytes:
+    return _public_page("portal/verify_search.html", {
+        "q": query, "kind": kind, "results": results, "error": error,
+        "too_short": kind == "name" and len(query) < 2,
+        "language_next": reverse("portal:verify_search") + (f"?{urlencode({'q': query})}" if query else ""),
+    })
+
+
+@_not_stored
 def verify_search(request):
-    """Public: search by business name, credit code or licence number."""
+    """Public: search by business name, credit code or licence number. A repeated search is one
+    round trip to the shared cache (rate-limit counter and directory version); the page comes
+    from this process's memory or, the first time, the shared cache."""
     query = request.GET.get("q", "").strip()[:100]
-    context = {"q": query, "results": None}
-    if query:
-        if not hit("verify", client_ip(request), limit=settings.PUBLIC_SEARCH_RATE_PER_MINUTE):
-            return render(request, "portal/verify_search.html",
-                          {**context, "error": "查询过于频繁，请一分钟后再试。"}, status=429)
-        kind, html = cached_public_search(query, render=_render_results)
-        too_short = kind == "name" and len(query) < 2
-        context.update(kind=kind, results_html=None if too_short else html, too_short=too_short)
-    return render(request, "portal/verify_search.html", context)
+    if not query:
+        return HttpResponse(_verify_page(query))
+    allowed, cached = hit_and_read("verify", client_ip(request), limit=settings.PUBLIC_SEARCH_RATE_PER_MINUTE,
+                                   read=search_cache_keys())
+    if not allowed:
+        return HttpResponse(_verify_page(query, error=_("查询过于频繁，请一分钟后再试。")), status=429)
+    _kind, page = cached_public_search(query, render=lambda kind, results: _verify_page(query, kind, results),
+                                       cached=cached)
+    return HttpResponse(page)
 
 
-@never_cache
+@_not_stored
 def licence_public(request, token):
     """Public: a licence as of the moment this page is viewed (what a certificate's QR opens)."""
     licence = licence_by_token(token)
+    context = {"facts": None, "language_next": reverse("portal:licence_public", args=[token])}
     if licence is None:
-        return render(request, "portal/licence_public.html", {"facts": None}, status=404)
-    return render(request, "portal/licence_public.html", {"facts": licence_facts(licence), "now": timezone.now()})
+        return HttpResponse(_public_page("portal/licence_public.html", context), status=404)
+    context.update(facts=licence_facts(licence), now=timezone.now())
+    return HttpResponse(_public_page("portal/licence_public.html", context))
 
 
 def licence_public_url(licence) -> str:
@@ -106,19 +140,19 @@ def password_forgot(request):
     context = {"phone": request.POST.get("phone", ""), "step": "request"}
     if request.method == "POST":
         if not hit("pwreset", client_ip(request), limit=10, window=600):
-            context["error"] = "操作过于频繁，请稍后再试。"
+            context["error"] = _("操作过于频繁，请稍后再试。")
             return render(request, "portal/password_forgot.html", context, status=429)
         try:
             with service_context():
                 if step == "request":
                     licensing_services.request_password_code(request.POST.get("phone"))
                     context["step"] = "reset"
-                    messages.info(request, "如该手机号已开通账号，验证码已发送。")
+                    messages.info(request, _("如该手机号已开通账号，验证码已发送。"))
                 else:
                     context["step"] = "reset"
                     licensing_services.reset_password_with_code(request.POST.get("phone"), request.POST.get("code"),
                                                                 request.POST.get("new_password"))
-                    messages.success(request, "密码已重置，请用新密码登录。")
+                    messages.success(request, _("密码已重置，请用新密码登录。"))
                     return redirect("accounts:login")
         except DomainError as exc:
             context["error"] = str(exc)

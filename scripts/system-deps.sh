@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # The Debian packages SeedReg needs beside Python: Chinese fonts and Pango for PDF documents
-# (WeasyPrint), Debian's chromium for the browser tests. Installs what is missing when run as
-# root; otherwise says exactly what to install. Never fails the build by itself.
+# (WeasyPrint), Debian's chromium for the browser tests, gettext for `make messages`. Installs
+# what is missing when run as root; otherwise says exactly what to install. Never fails the
+# build by itself.
 set -u
 need=()
 dpkg -s fonts-wqy-zenhei >/dev/null 2>&1 || dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-wqy-zenhei)
 for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
+# xgettext for `make messages` (running SeedReg needs no gettext: the .mo files are committed).
+command -v xgettext >/dev/null 2>&1 || need+=(gettext)
 if [ "${SEEDREG_SKIP_BROWSER:-}" != "1" ]; then
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fi

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from portal.views import home
 from seedreg.health.views import healthz
@@ -11,7 +13,10 @@ admin.site.site_title = "SeedReg"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("seedreg.accounts.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch is exempt from CSRF: its only effect is a cookie naming the display
+    # language, which a forged request could at worst flip, and the public pages that offer it
+    # carry no per-visitor token, so that they set no cookie and can be cached whole.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("audit/", include("seedreg.audit.urls")),
     path("admin/", admin.site.urls),
     path("", include("seedreg.documents.urls")),

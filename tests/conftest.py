@@ -1,5 +1,6 @@
 import os
 import shutil
+import uuid
 
 import pytest
 from django.conf import settings
@@ -18,6 +19,34 @@ def _isolated_cache_and_media(settings, tmp_path):
     from django.core.cache import cache
 
     cache.clear()
+
+
+def _test_redis_url() -> str:
+    url = os.environ.get("TEST_REDIS_URL") or os.environ.get("CELERY_BROKER_URL", "")
+    return url if url.startswith(("redis://", "rediss://")) else ""
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def shared_cache(request, settings):
+    """Runs a test on the tests' local-memory cache and again on Redis (production's cache, with
+    its own code path in seedreg.lib.roundtrip) when a Redis server is configured: TEST_REDIS_URL
+    or a redis:// CELERY_BROKER_URL. The test's keys carry a prefix of their own and are
+    deleted afterwards; the database is never flushed (it may be the broker's)."""
+    if request.param == "locmem":
+        yield "locmem"
+        return
+    url = _test_redis_url()
+    if not url:
+        pytest.skip("no Redis configured (TEST_REDIS_URL or a redis:// CELERY_BROKER_URL)")
+    import redis
+
+    prefix = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
+                                   "KEY_PREFIX": prefix}}
+    yield "redis"
+    client = redis.Redis.from_url(url)
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 
 from ..models import LicenceStatus
 
@@ -21,7 +22,7 @@ def days_left_label(days):
     if days is None:
         return ""
     if days < 0:
-        return f"已过期 {-days} 天"
+        return ngettext("已过期 %(n)d 天", "已过期 %(n)d 天", -days) % {"n": -days}
     if days == 0:
-        return "今日到期"
-    return f"剩余 {days} 天"
+        return gettext("今日到期")
+    return ngettext("剩余 %(n)d 天", "剩余 %(n)d 天", days) % {"n": days}

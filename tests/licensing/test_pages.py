@@ -157,6 +157,18 @@ def test_dealer_portal_shows_only_their_business(client, dealer, shop, licensed,
     assert client.get(reverse("licensing:business_detail", args=[licensed.business.pk])).status_code == 404
 
 
+def test_the_dealer_portal_in_english(client, dealer, shop, paper_filing):
+    login(client, dealer)
+    client.post(reverse("set_language"), {"language": "en", "next": "/dealer/"})
+    page = client.get(reverse("portal:dealer_home")).content.decode()
+    assert 'lang="en"' in page
+    for text in ["Business details", "Unified social credit code", "Consignment sale filing", "Principal:",
+                 "Reminders and notices", "My business", "Log out"]:
+        assert text in page
+    for text in ["经营主体信息", "受托代销种子备案", "委托方：", "提醒与通知", "退出"]:
+        assert text not in page
+
+
 def test_dealer_resets_password_with_sms_code(client, dealer, settings):
     from seedreg.notifications.models import OutgoingMessage
 

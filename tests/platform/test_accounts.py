@@ -16,6 +16,7 @@ def test_english_is_one_switch_away(client):
     client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
     body = client.get("/accounts/login/").content.decode()
     assert 'lang="en"' in body
+    assert "Log in to SeedReg" in body and "Username or mobile number" in body and "登录" not in body
 
 
 def test_a_user_logs_in_and_lands_on_their_home_page(client, clerk):
