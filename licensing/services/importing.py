@@ -141,6 +141,11 @@ def start_import(*, actor, kind: str, upload, region_code: str | None = None, bu
     importer = IMPORTERS[kind]
     if kind == ImportJob.Kind.DIRECTORY:
         require(actor, "licensing.import_directory")
+    elif business is None:
+        raise InvalidInput(_("请选择要导入台账的经营主体。"), code="business_required")
+    else:
+        require(actor, "licensing.keep_ledger", business)
+        region_code = business.region_code
     if upload is None:
         raise InvalidInput(_("请选择要上传的文件。"), code="file_required", fields={"file": [_("必填")]})
     if upload.size > MAX_UPLOAD_BYTES:

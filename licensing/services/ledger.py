@@ -118,7 +118,14 @@ def _append(*, actor, balance: StockBalance, business, lot, kind, quantity_kg: D
     sign = sign_of(kind) if sign is None else sign
     delta = quantity_kg * sign
     if delta < 0:
-        on_day, lowest, lowest_on = _lowest_stock_from(business, lot, occurred_on)
+        latest = (LedgerEntry.objects.filter(business=business, lot=lot).order_by("-occurred_on")
+                  .values_list("occurred_on", flat=True).first())
+        if latest is None or occurred_on >= latest:
+            # Nothing recorded after this date: the locked balance is the stock on it and after.
+            on_day = lowest = balance.quantity_kg
+            lowest_on = occurred_on
+        else:
+            on_day, lowest, lowest_on = _lowest_stock_from(business, lot, occurred_on)
         if on_day + delta < 0:
             raise RuleViolation(_("库存不足：%(lot)s 在 %(day)s 的库存为 %(stock)s 千克，不能减少 %(qty)s 千克。"),
                                 code="stock_insufficient", fields={"quantity_kg": [_("超过库存")]}, lot=str(lot),
