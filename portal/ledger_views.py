@@ -3,8 +3,6 @@ sales receipt's QR opens. Thin: services write, selectors read, errors go onto t
 
 from __future__ import annotations
 
-import datetime
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -227,7 +225,7 @@ def dealer_ledger_export(request):
         "counterparty_outside").order_by("occurred_on", "id"))
     since = form.cleaned_data.get("since") if form.is_valid() else None
     until = form.cleaned_data.get("until") if form.is_valid() else None
-    period = f"{since or '起'}至{until or datetime.date.today()}"
+    period = f"{since or '起'}至{until or timezone.localdate()}"
     return xlsx_response(ledger_workbook(entries, request.user), f"购销台账{period}.xlsx")
 
 
