@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from seedreg.lib.lru import LRU
 
@@ -155,3 +156,39 @@ def cached_public_search(query: str, render=None, *, cached=None):
             cache.set(key, entry, seconds)
         _near.put(key, entry)
     return entry[1], entry[2]
+
+
+# --- seed lots ----------------------------------------------------------------------------------
+# The lot-status page (the QR on a sales receipt) shows the label facts and whether the lot is
+# under a stop-sale order now; never who holds it or who bought it.
+
+def lot_by_token(token: str):
+    from .models import SeedLot
+
+    return (SeedLot.objects.select_related("variety__crop", "producer", "producer_outside")
+            .filter(public_token=token).first())
+
+
+def lot_public_facts(lot) -> dict:
+    from .models import StopSaleOrder
+
+    orders = list(StopSaleOrder.objects.in_force().filter(lot=lot).select_related("document"))
+    return {
+        "crop": lot.variety.crop.name, "variety": lot.variety.name, "lot_number": lot.lot_number,
+        "approval": lot.variety.approval_or_registration, "producer": lot.producer_name,
+        "seed_class": lot.get_seed_class_display(), "production_date": lot.production_date,
+        "test_date": lot.test_date, "guarantee_months": lot.guarantee_months,
+        "purity": lot.purity, "cleanliness": lot.cleanliness, "germination": lot.germination, "moisture": lot.moisture,
+        "stopped": bool(orders),
+        "orders": [{"serial": o.serial, "issued_at": o.issued_at, "reason": o.reason} for o in orders],
+    }
+
+
+def lot_public_status(document) -> list[tuple[str, str]]:
+    """Live facts on a stop-sale order's public verification page."""
+    order = document.source
+    if order is None:
+        return []
+    if order.lifted_at:
+        return [(_("执行状态"), _("已于 %(day)s 解除") % {"day": f"{timezone.localtime(order.lifted_at):%Y-%m-%d}"})]
+    return [(_("执行状态"), _("执行中：该批种子停止销售") if order.is_in_force else order.get_status_display())]
