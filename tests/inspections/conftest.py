@@ -70,3 +70,27 @@ def jpeg_bytes(size=(400, 200), *, orientation=None, taken="2026:04:01 10:20:30"
     out = io.BytesIO()
     image.save(out, "JPEG", exif=exif, quality=90)
     return out.getvalue()
+
+
+def make_sample_pair(inspectors, business, crop, *, sampled_at=None, number=1):
+    """A sampling record with its two sealed samples held by the first inspector, built the
+    way the sampling service stores them (for tests of what happens after sampling)."""
+    from inspections.models import Sample, SamplingRecord, Visit
+    from seedreg.regulated import service_context
+
+    sampled_at = sampled_at or timezone.now()
+    with service_context():
+        visit = Visit.objects.create(region_code=business.region_code, business=business, checked_in_at=sampled_at,
+                                     created_by=inspectors[0])
+        visit.inspectors.set(inspectors)
+        record = SamplingRecord.objects.create(
+            visit=visit, region_code=business.region_code, business=business, crop=crop, variety_name="郑单958",
+            lot_number=f"LOT{number}", lot_size_kg=1000, packages=40, primary_samples=20, suggested_sample_g=1000,
+            sample_quantity_g=2000, sampling_rule_note="GB/T 3543.2", backup_kept_at="县种子站样品室",
+            sampled_at=sampled_at, recorded_by=inspectors[0])
+        record.samplers.set(inspectors)
+        for role, suffix in ((Sample.Role.TEST, "T"), (Sample.Role.BACKUP, "B")):
+            Sample.objects.create(sampling=record, region_code=business.region_code, role=role,
+                                  code=f"211322-{sampled_at:%Y}-{number:04d}-{suffix}", seal_numbers=[f"F{number}{suffix}"],
+                                  quantity_g=1000, holder_user=inspectors[0])
+    return record
