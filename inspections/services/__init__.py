@@ -12,6 +12,7 @@ from .people import (
     withdraw_conflict,
 )
 from .planning import create_campaign, create_plan, set_campaign_status
+from .sampling import primary_samples_for, record_sampling, sample_code, suggested_quantity
 from .tasks import check_pair, create_task, plan_task_day, reassign_task
 from .visits import (
     add_finding_photo,
@@ -27,6 +28,7 @@ from .visits import (
 )
 
 __all__ = [
+    "primary_samples_for", "record_sampling", "sample_code", "suggested_quantity",
     "add_finding_photo", "answer_checklist", "checklist_for", "close_visit", "conclude_rectification", "join_visit",
     "record_finding", "rectification_deadline", "reserve_onsite_numbers", "start_visit", "suggested_articles",
     "check_pair", "close_complaint", "collect_draw_inputs", "create_campaign", "create_draw_tasks", "create_plan",
