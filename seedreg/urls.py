@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("seedreg.documents.urls")),
     path("notifications/", include("seedreg.notifications.urls")),
     path("licensing/", include("licensing.urls")),
+    path("inspections/", include("inspections.urls")),
     path("", home, name="home"),
     path("", include("portal.urls")),
 ]
