@@ -15,4 +15,5 @@ class LabsConfig(AppConfig):
         # GB 4404.1: rice, maize and sorghum seed north of the Great Wall or in alpine areas may
         # hold up to 16% moisture; the county says whether that is where it lies.
         setting("lab_north_of_great_wall", False, "位于长城以北或高寒地区（水分标准放宽）", kind=bool)
+        setting("lab_approvals_required", 1, "检验结果须经几名审核员批准", kind=int, minimum=1, maximum=3)
         nav("质量标准", "labs:standards", set(STATION_STAFF) | set(LAB_ROLES), order=320)

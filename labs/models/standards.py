@@ -9,6 +9,7 @@ read back. Verdicts do not depend on that alone: each test freezes its limits at
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -128,7 +129,9 @@ class ToleranceRow(RegulatedModel):
     def as_band(self):
         from labs.calculations import ToleranceBand
 
-        return ToleranceBand(low=int(self.low), high=int(self.high), limit=self.limit, row_id=self.pk,
+        # Whole-number limits print as the table does ("13", not "13.0").
+        limit = self.limit if self.limit % 1 else self.limit.quantize(Decimal(1))
+        return ToleranceBand(low=int(self.low), high=int(self.high), limit=limit, row_id=self.pk,
                              source=self.standard, status=self.status)
 
     def as_comparison_band(self):

@@ -38,3 +38,37 @@ def login(client, user):
 
     assert client.login(username=user.username, password=PASSWORD)
     return client
+
+
+MAIZE_LABEL = {"purity": "96.0", "cleanliness": "99.0", "germination": "85", "moisture": "13.0"}
+
+
+def build_lab_sample(received_by, *, code="JP-2026-0001-T", region="211322", **facts):
+    """A sample as intake leaves it (built the way the intake service does)."""
+    from labs.models import LabSample
+    from labs.services.worksheets import create_tests
+    from seedreg.regulated import service_context
+
+    values = {"crop_code": "maize", "crop_name": "玉米", "variety_name": "郑单958", "lot_number": "20260301",
+              "seed_type": "single_cross", "seed_class": "大田用种", "label_values": MAIZE_LABEL,
+              "seals_intact": True, "quantity_g": "1000", "storage_location": "样品柜A-1", **facts}
+    with service_context():
+        sample = LabSample(region_code=region, code=code, received_by=received_by, **values)
+        sample.save()
+        create_tests(sample, actor=received_by)
+    return sample
+
+
+GOOD_RAW = {
+    "cleanliness": {"working_sample_g": "100", "pure_seed_g": "99.30", "other_seeds_g": "0.20", "inert_matter_g": "0.50"},
+    "germination": {"r1_normal": "90", "r1_dead": "10", "r2_normal": "88", "r2_dead": "12", "r3_normal": "91",
+                    "r3_dead": "9", "r4_normal": "89", "r4_dead": "11"},
+    "moisture": {"m1_dish_g": "10", "m1_wet_g": "15", "m1_dry_g": "14.400", "m2_dish_g": "10", "m2_wet_g": "15",
+                 "m2_dry_g": "14.395"},
+    "purity": {"examined": "1000", "off_types": "20", "method": "growout", "trueness": "yes"},
+}
+
+
+@pytest.fixture
+def lab_sample(standards, lab_tech):
+    return build_lab_sample(lab_tech)
