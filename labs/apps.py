@@ -8,12 +8,17 @@ class LabsConfig(AppConfig):
     def ready(self):
         from seedreg.accounts.navigation import register as nav
         from seedreg.accounts.roles import LAB_ROLES, STATION_STAFF
+        from seedreg.documents.types import register_document_type
         from seedreg.regions.station_settings import register as setting
 
         from . import rules  # noqa: F401  (registers the permissions)
+        from .services.verdicts import can_view_report
 
         # GB 4404.1: rice, maize and sorghum seed north of the Great Wall or in alpine areas may
         # hold up to 16% moisture; the county says whether that is where it lies.
         setting("lab_north_of_great_wall", False, "位于长城以北或高寒地区（水分标准放宽）", kind=bool)
         setting("lab_approvals_required", 1, "检验结果须经几名审核员批准", kind=int, minimum=1, maximum=3)
+        register_document_type("lab_report", label="种子质量检验报告", abbreviation="种检",
+                               template="labs/documents/test_report.html", can_view=can_view_report)
+        nav("检验样品", "labs:queue", set(STATION_STAFF) | set(LAB_ROLES), order=300)
         nav("质量标准", "labs:standards", set(STATION_STAFF) | set(LAB_ROLES), order=320)

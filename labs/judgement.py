@@ -29,6 +29,8 @@ INDEXES = ("purity", "cleanliness", "germination", "moisture")
 INDEX_LABELS = {"purity": "品种纯度", "cleanliness": "净度", "germination": "发芽率", "moisture": "水分"}
 MAXIMUM_INDEXES = frozenset({"moisture"})
 
+STATUS_LABELS = {"confirmed": "已核实", "likely": "基本可信", "unconfirmed": "未核实"}
+
 BINOMIAL_RULE = "单侧 5% 二项分布容许差 1.65·√(p(100−p)/n)（官方比较容许差表未载入时的替代公式）"
 NO_TOLERANCE_RULE = "未加容许差（无适用的比较容许差表，且该项无检验粒/株数可用公式）"
 Z_ONE_SIDED_5 = Decimal("1.65")
@@ -120,7 +122,7 @@ class FrozenLimit:
     def source_text(self) -> str:
         if self.limit_from == "label":
             return f"标签标注值 {self.label_value}（严于标准 {self.standard_value}，{self.standard_rule}）"
-        return f"{self.standard_rule}（{self.standard_status}）"
+        return f"{self.standard_rule}（{STATUS_LABELS.get(self.standard_status, self.standard_status)}）"
 
     def as_dict(self) -> dict:
         return _jsonable(asdict(self))

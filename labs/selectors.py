@@ -25,3 +25,14 @@ def two_tests_bands(index: str, on: datetime.date | None = None):
 def comparison_bands(on: datetime.date | None = None):
     rows = ToleranceRow.objects.in_force(on).filter(table=ToleranceTable.COMPARISON)
     return [r.as_comparison_band() for r in rows]
+
+
+def lab_queue(viewer, *, status: str | None = None):
+    """The lab's samples the viewer may see, newest first, with what the queue shows joined in
+    (one query per page, whatever its size)."""
+    from .models import LabSample
+
+    samples = LabSample.objects.visible_to(viewer).select_related("sample__sampling__business", "received_by")
+    if status:
+        samples = samples.filter(status=status)
+    return samples.order_by("-received_at", "-pk")

@@ -1,18 +1,150 @@
-"""The laboratory's pages. Thin: a form shapes the input, a service applies the rules."""
+"""The laboratory's pages. Thin: a form shapes the input, a service applies the rules, errors go
+back onto the form (422) or the page."""
 
 from __future__ import annotations
 
-from django.shortcuts import render
-from django.urls import reverse
+import json
 
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from inspections.selectors import custody_chain
 from licensing.views import _form_page, staff_required
 from seedreg.accounts.permissions import require
-from seedreg.errors import NotFound
+from seedreg.errors import DomainError, NotFound
 
-from . import forms, services
-from .models import QualityStandard, ToleranceRow
+from . import forms, selectors, services
+from .models import LabSample, LabTest, QualityStandard, ToleranceRow
 
 
+# --- queue, intake, sample ----------------------------------------------------------------------
+@staff_required
+def queue(request):
+    require(request.user, "labs.view_samples")
+    samples = selectors.lab_queue(request.user, status=request.GET.get("status") or None)
+    page = Paginator(samples, 50).get_page(request.GET.get("page"))
+    return render(request, "labs/queue.html", {
+        "page": page, "statuses": LabSample.Status.choices, "status": request.GET.get("status", ""),
+        "can_receive": request.user.has_perm("labs.receive_sample", None)})
+
+
+@staff_required
+def intake(request):
+    require(request.user, "labs.receive_sample")
+    form = forms.IntakeForm(request.POST or None, initial={"seals_intact": True})
+
+    def apply(data):
+        sample = services.receive_sample(actor=request.user, **data)
+        return reverse("labs:sample_detail", args=[sample.pk])
+
+    return _form_page(request, form, "收样登记", apply, back=reverse("labs:queue"), submit="接收")
+
+
+def _sample(request, pk) -> LabSample:
+    return LabSample.objects.select_related("sample__sampling__business", "received_by").get_visible(request.user,
+                                                                                                      pk=pk)
+
+
+@staff_required
+def sample_detail(request, pk):
+    sample = _sample(request, pk)
+    tests = (LabTest.objects.filter(sample=sample).select_related("entered_by", "repeat_of")
+             .prefetch_related("reviews__reviewer").order_by("index", "created_at"))
+    report = getattr(sample, "report", None) if hasattr(sample, "report") else None
+    return render(request, "labs/sample_detail.html", {
+        "sample": sample, "tests": tests, "custody": custody_chain(sample.sample), "report": report,
+        "can_judge": request.user.has_perm("labs.review_results", sample) and report is None})
+
+
+@staff_required
+@require_POST
+def judge(request, pk):
+    sample = _sample(request, pk)
+    try:
+        services.judge_sample(sample, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    return redirect("labs:sample_detail", pk=sample.pk)
+
+
+# --- worksheet and review ------------------------------------------------------------------------
+def _test(request, pk) -> LabTest:
+    return LabTest.objects.select_related("sample", "entered_by").get_visible(request.user, pk=pk)
+
+
+@staff_required
+def worksheet(request, pk):
+    test = _test(request, pk)
+    errors, status = {}, 200
+    raw = dict(test.raw)
+    if request.method == "POST":
+        raw = {name: request.POST.get(name, "") for name, _label in forms.WORKSHEET_FIELDS[test.index]}
+        if test.index == "purity":
+            raw.update(method=request.POST.get("method", "growout"), trueness=request.POST.get("trueness", ""))
+        try:
+            test = services.enter_test_data(test, actor=request.user, raw=raw)
+            if request.POST.get("action") == "submit":
+                test = services.submit_test(test, actor=request.user)
+                messages.success(request, "已提交审核。")
+                return redirect("labs:sample_detail", pk=test.sample_id)
+            messages.success(request, "已保存。")
+            return redirect("labs:worksheet", pk=test.pk)
+        except DomainError as exc:
+            errors, status = exc.fields or {"__all__": [str(exc)]}, exc.status
+            errors.setdefault("__all__", [str(exc)])
+    fields = [{"name": n, "label": label, "value": raw.get(n, ""), "errors": errors.get(n, [])}
+              for n, label in forms.WORKSHEET_FIELDS[test.index]]
+    return render(request, "labs/worksheet.html", {
+        "test": test, "fields": fields, "errors": errors.get("__all__", []), "raw": raw,
+        "trueness_errors": errors.get("trueness", []),
+        "bands": json.dumps([[b.low, b.high, str(b.limit)] for b in selectors.replicate_bands()]),
+        "can_enter": request.user.has_perm("labs.enter_results", test) and test.is_editable,
+        "can_review": (request.user.has_perm("labs.review_results", test) and test.status == "submitted"
+                       and test.entered_by_id != request.user.pk),
+        "review_form": forms.ReviewForm(), "reviews": test.reviews.select_related("reviewer")}, status=status)
+
+
+@staff_required
+@require_POST
+def test_review(request, pk):
+    test = _test(request, pk)
+    form = forms.ReviewForm(request.POST)
+    form.is_valid()
+    try:
+        services.review_test(test, actor=request.user, approve=request.POST.get("decision") == "approve",
+                             note=form.cleaned_data.get("note", ""))
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return redirect("labs:worksheet", pk=test.pk)
+    return redirect("labs:sample_detail", pk=test.sample_id)
+
+
+def _redo_view(request, pk, service, title):
+    test = _test(request, pk)
+    form = forms.ReasonForm(request.POST or None)
+
+    def apply(data):
+        new = service(test, actor=request.user, reason=data["reason"])
+        return reverse("labs:worksheet", args=[new.pk])
+
+    return _form_page(request, form, f"{title}：{test}", apply, back=reverse("labs:worksheet", args=[test.pk]),
+                      submit=title)
+
+
+@staff_required
+def test_retract(request, pk):
+    return _redo_view(request, pk, services.retract_test, "撤回重做")
+
+
+@staff_required
+def test_repeat(request, pk):
+    return _redo_view(request, pk, services.repeat_test, "复做")
+
+
+# --- standards ------------------------------------------------------------------------------------
 @staff_required
 def standards(request):
     require(request.user, "labs.view_standards")

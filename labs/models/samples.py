@@ -33,6 +33,9 @@ class LabSample(RegulatedModel):
         JUDGED = "judged", _("已判定")
         REPORTED = "reported", _("已出报告")
 
+    # One reception per physical sample: the test sample for 初检, the backup sample for 复检.
+    sample = models.OneToOneField("inspections.Sample", models.PROTECT, related_name="lab_sample",
+                                  verbose_name=_("样品（封样）"))
     region_code = models.CharField(_("所属区划"), max_length=12, db_index=True)
     code = models.CharField(_("样品编号"), max_length=40, db_index=True)
     purpose = models.CharField(_("检验类别"), max_length=8, choices=Purpose.choices, default=Purpose.FIRST_TEST)
@@ -57,6 +60,7 @@ class LabSample(RegulatedModel):
     received_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
                                     verbose_name=_("接收人"))
     seals_intact = models.BooleanField(_("封签完好"))
+    seal_numbers_seen = models.JSONField(_("收样时核对的封签编号"), default=list)
     seal_note = models.CharField(_("封签情况说明"), max_length=200, blank=True)
     condition = models.CharField(_("样品状况"), max_length=200, blank=True)
     quantity_g = models.DecimalField(_("样品数量（克）"), max_digits=9, decimal_places=1)
@@ -73,6 +77,12 @@ class LabSample(RegulatedModel):
 
     def __str__(self):
         return f"{self.code}（{self.get_purpose_display()}）"
+
+    @property
+    def seed_type_label(self) -> str:
+        from licensing.models import SeedType
+
+        return SeedType(self.seed_type).label if self.seed_type in SeedType.values else self.seed_type
 
     def lot_facts(self):
         from decimal import Decimal

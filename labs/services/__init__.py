@@ -1,5 +1,9 @@
 """The laboratory's business rules. Views, tasks and other apps call these."""
 
+from .intake import receive_sample
 from .standards import add_comparison_tolerance, revise_quality_standard, revise_tolerance
+from .verdicts import judge_sample
+from .worksheets import enter_test_data, repeat_test, retract_test, review_test, submit_test, verdict_for
 
-__all__ = ["add_comparison_tolerance", "revise_quality_standard", "revise_tolerance"]
+__all__ = ["add_comparison_tolerance", "enter_test_data", "judge_sample", "receive_sample", "repeat_test", "retract_test",
+           "review_test", "revise_quality_standard", "revise_tolerance", "submit_test", "verdict_for"]

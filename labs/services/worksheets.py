@@ -259,7 +259,8 @@ def verdict_for(sample: LabSample) -> judgement.Verdict:
                or tests[i].status != LabTest.Status.APPROVED]
     if missing:
         raise RuleViolation(_("以下项目尚未批准：%(names)s。"), code="tests_pending", names="、".join(missing))
-    values = {i: t.value for i, t in tests.items()}
+    # Germination is reported as a whole number (GB/T 3543.4).
+    values = {i: (t.value.quantize(Decimal(1)) if i == TestIndex.GERMINATION else t.value) for i, t in tests.items()}
     limits = {i: judgement.FrozenLimit.from_dict(t.frozen_limit) for i, t in tests.items()}
     trueness = tests["purity"].trueness if "purity" in tests else None
     return judgement.judge(values, limits, trueness=trueness)

@@ -1,6 +1,7 @@
 import pytest
 
 from labs.models import QualityStandard, ToleranceRow
+from tests.licensing.conftest import crops  # noqa: F401
 
 
 @pytest.fixture
@@ -43,20 +44,49 @@ def login(client, user):
 MAIZE_LABEL = {"purity": "96.0", "cleanliness": "99.0", "germination": "85", "moisture": "13.0"}
 
 
-def build_lab_sample(received_by, *, code="JP-2026-0001-T", region="211322", **facts):
-    """A sample as intake leaves it (built the way the intake service does)."""
-    from labs.models import LabSample
-    from labs.services.worksheets import create_tests
+def build_lab_sample(received_by, *, business=None, number=1, label=None, seed_class="大田用种", **intake):
+    """A sampling record with its two sealed samples, the test sample received by the lab
+    through the intake service."""
+    from labs.services import receive_sample
+    from licensing.models import Crop
     from seedreg.regulated import service_context
+    from tests.inspections.conftest import make_sample_pair
 
-    values = {"crop_code": "maize", "crop_name": "玉米", "variety_name": "郑单958", "lot_number": "20260301",
-              "seed_type": "single_cross", "seed_class": "大田用种", "label_values": MAIZE_LABEL,
-              "seals_intact": True, "quantity_g": "1000", "storage_location": "样品柜A-1", **facts}
+    crop = Crop.objects.get(code="maize")
+    business = business or make_business_once(received_by)
+    inspectors = [make_user_once("inspector", business.region_code[:6])]
+    record = make_sample_pair(inspectors, business, crop, number=number)
     with service_context():
-        sample = LabSample(region_code=region, code=code, received_by=received_by, **values)
-        sample.save()
-        create_tests(sample, actor=received_by)
-    return sample
+        record.label = label if label is not None else {**MAIZE_LABEL, "seed_type": "single_cross"}
+        record.save()
+    test_sample = record.samples.get(role="test")
+    values = {"seal_numbers": test_sample.seal_numbers, "seals_intact": True, "quantity_g": "1000",
+              "storage_location": "样品柜A-1", "seed_class": seed_class, **intake}
+    return receive_sample(actor=received_by, code=test_sample.code, **values)
+
+
+def make_business_once(actor):
+    from licensing.models import Business
+    from tests.licensing.conftest import make_business
+
+    region = actor.region_id[:6]
+    business = Business.objects.filter(region_code__startswith=region).first()
+    if business:
+        return business
+    clerk = make_user_once("station_clerk", region)
+    return make_business(clerk, "建平县样品门市部" if region == "211322" else "外县样品门市部", serial=70,
+                         region=region + "102" if region == "211322" else region + "001")
+
+
+def make_user_once(role, region):
+    from seedreg.accounts.models import User
+    from tests.factories import make_user
+
+    user = User.objects.filter(role=role, region_id=region).first()
+    if user:
+        return user
+    extra = {"enforcement_id": f"辽农执{region}999"} if role == "inspector" else {}
+    return make_user(role, region, **extra)
 
 
 GOOD_RAW = {
@@ -70,5 +100,5 @@ GOOD_RAW = {
 
 
 @pytest.fixture
-def lab_sample(standards, lab_tech):
+def lab_sample(standards, crops, lab_tech):  # noqa: F811  (the crops fixture imported above)
     return build_lab_sample(lab_tech)

@@ -146,9 +146,9 @@ def test_the_verdict_waits_for_every_test(lab_sample, lab_tech, lab_reviewer):
         worksheets.verdict_for(lab_sample)
 
 
-def test_a_county_lab_cannot_touch_another_countys_sample(standards, lab_tech):
+def test_a_county_lab_cannot_touch_another_countys_sample(standards, crops, lab_tech):
     other_tech = make_user("lab_technician", "211321", full_name="外县检验")
-    sample = build_lab_sample(other_tech, code="CY-1", region="211321")
+    sample = build_lab_sample(other_tech, number=9)
     from seedreg.errors import NotFound
 
     with pytest.raises(NotFound):
