@@ -3,8 +3,6 @@ back onto the form (422) or the page."""
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -100,7 +98,7 @@ def worksheet(request, pk):
     return render(request, "labs/worksheet.html", {
         "test": test, "fields": fields, "errors": errors.get("__all__", []), "raw": raw,
         "trueness_errors": errors.get("trueness", []),
-        "bands": json.dumps([[b.low, b.high, str(b.limit)] for b in selectors.replicate_bands()]),
+        "bands": [[b.low, b.high, str(b.limit)] for b in selectors.replicate_bands()],
         "can_enter": request.user.has_perm("labs.enter_results", test) and test.is_editable,
         "can_review": (request.user.has_perm("labs.review_results", test) and test.status == "submitted"
                        and test.entered_by_id != request.user.pk),
