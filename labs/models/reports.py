@@ -39,6 +39,11 @@ class LabReport(RegulatedModel):
     document = models.OneToOneField("documents.IssuedDocument", models.PROTECT, null=True, blank=True,
                                     related_name="+", verbose_name=_("检验报告"))
 
+    quality_record = models.ForeignKey("licensing.LotQualityRecord", models.PROTECT, null=True, blank=True,
+                                       related_name="+", verbose_name=_("种子批质量记录"))
+    stop_sale_order = models.ForeignKey("licensing.StopSaleOrder", models.PROTECT, null=True, blank=True,
+                                        related_name="+", verbose_name=_("停止销售通知（草稿）"))
+
     objects = LabReportQuerySet.as_manager()
     jurisdiction_roles = frozenset(LAB_ROLES | STATION_STAFF | {Role.SUPERVISOR})
 

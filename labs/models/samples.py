@@ -44,6 +44,10 @@ class LabSample(RegulatedModel):
     at_higher_lab = models.BooleanField(_("由上级检验机构检验"), default=False)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.RECEIVED,
                               db_index=True)
+    # The lot the verdict is recorded on (licensing's quality history); null when the sampling
+    # form names no registered lot (an unknown producer's bag), which the report then says.
+    lot = models.ForeignKey("licensing.SeedLot", models.PROTECT, null=True, blank=True, related_name="+",
+                            verbose_name=_("种子批"))
     # Facts for judgement, frozen at intake.
     crop_code = models.SlugField(_("作物代码"), max_length=30)
     crop_name = models.CharField(_("作物"), max_length=20)

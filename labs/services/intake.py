@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from inspections.models import Sample
 from inspections.selectors import sample_by_code
 from inspections.services import record_custody_transfer
+from licensing.models import SeedClass, SeedLot
 from seedreg.accounts.models import User
 from seedreg.accounts.permissions import require
 from seedreg.accounts.roles import STATION_STAFF
@@ -39,18 +40,33 @@ def _seal_list(value) -> list[str]:
     return sorted({str(v).strip().upper() for v in (value or []) if str(v).strip()})
 
 
-def judgement_facts(sample: Sample, *, seed_class: str = "", seed_form: str = "") -> dict:
-    """Crop, seed type, class, subspecies and label values for judging ``sample``: from the lot
-    where the sampling form names one, else from the form's variety and label snapshot."""
-    record = sample.sampling
+def lot_of(record):
+    """The registered lot the sampling form names: its ``lot`` link where the form has one, else
+    the only lot of that variety with that lot number (none when ambiguous or unknown)."""
     lot = getattr(record, "lot", None)
+    if lot is not None or record.variety_id is None or not record.lot_number:
+        return lot
+    candidates = list(SeedLot.objects.filter(variety_id=record.variety_id, lot_number=record.lot_number)[:2])
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def _class_label(value: str) -> str:
+    # The ledger stores class codes (certified...); the standards are keyed by their Chinese names.
+    return SeedClass(value).label if value in SeedClass.values else value
+
+
+def judgement_facts(sample: Sample, *, seed_class: str = "", seed_form: str = "") -> dict:
+    """Crop, seed type, class, subspecies and label values for judging ``sample``: the sampling
+    form's label snapshot first (what the bag said), then the registered lot and its variety."""
+    record = sample.sampling
+    lot = lot_of(record)
     variety = getattr(lot, "variety", None) or record.variety
     label = dict(record.label or {})
     facts = {
         "crop_code": record.crop.code, "crop_name": record.crop.name,
         "variety_name": record.variety_name or (variety.name if variety else ""), "lot_number": record.lot_number,
-        "seed_type": getattr(lot, "seed_type", "") or (variety.seed_type if variety else "") or label.get("seed_type", ""),
-        "seed_class": seed_class or getattr(lot, "seed_class", "") or label.get("seed_class", ""),
+        "seed_type": label.get("seed_type", "") or getattr(lot, "seed_type", "") or (variety.seed_type if variety else ""),
+        "seed_class": seed_class or label.get("seed_class", "") or _class_label(getattr(lot, "seed_class", "") or ""),
         "rice_subspecies": getattr(lot, "rice_subspecies", "") or (variety.rice_subspecies if variety else ""),
         "seed_form": seed_form or label.get("seed_form", ""),
     }
@@ -66,6 +82,7 @@ def judgement_facts(sample: Sample, *, seed_class: str = "", seed_form: str = ""
         except InvalidOperation:
             continue  # an unreadable label value is left out; the standard then applies alone
     facts["label_values"] = values
+    facts["lot"] = lot
     return facts
 
 

@@ -11,13 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from licensing.models import DealerMembership
+from licensing.services import draft_stop_sale_order, record_lot_verdict
 from seedreg.accounts.permissions import require
 from seedreg.audit.services import log_action
 from seedreg.documents.services import issue_document
 from seedreg.errors import Conflict
 from seedreg.regulated import service
 
-from ..models import LabReport, LabSample, LabTest
+from ..models import LabReport, LabSample, LabTest, Outcome
 from .worksheets import current_tests, verdict_for
 
 METHODS = {
@@ -29,12 +30,35 @@ METHODS = {
 
 
 def report_recipients(sample: LabSample):
-    """Who is sent the report in the portal: the users of the business the sample was drawn at."""
-    business_id = sample.sample.sampling.business_id
-    if not business_id:
-        return []
-    return [m.user for m in DealerMembership.objects.filter(business_id=business_id).select_related("user")
-            if m.user.is_active]
+    """Who is sent the report in the portal: the users of the business the sample was drawn at
+    and, for a sample drawn in the market (at a business other than the producer), the
+    producer's users too (MOA order 50). An out-of-county producer has no portal account here:
+    its copy goes by post, recorded as a service record."""
+    ids = {sample.sample.sampling.business_id, getattr(sample.lot, "producer_id", None)} - {None}
+    return [m.user for m in DealerMembership.objects.filter(business_id__in=ids).select_related("user")
+            .order_by("user_id") if m.user.is_active]
+
+
+STOP_SALE_BASIS = "《中华人民共和国种子法》第四十八条、第四十九条；《农作物种子质量监督抽查管理办法》"
+
+
+def _record_on_lot(report: LabReport, *, actor):
+    """The verdict goes on the lot's quality history (making the lot and the business priority
+    targets of the next draw); an unqualified or fake lot gets a stop-sale order drafted for the
+    station's chief to review and issue."""
+    sample = report.sample
+    if sample.lot_id is None:
+        return
+    business = sample.sample.sampling.business
+    report.quality_record = record_lot_verdict(
+        actor=actor, lot=sample.lot, business=business, verdict=report.outcome, decided_on=timezone.localdate(),
+        source=f"检验报告 {report.document.serial}", details=report.details)
+    if report.outcome != Outcome.QUALIFIED and sample.purpose == LabSample.Purpose.FIRST_TEST:
+        reasons = "；".join(report.details.get("reasons", []))
+        report.stop_sale_order = draft_stop_sale_order(
+            actor=actor, lot=sample.lot, reason=f"经检验，{report.get_outcome_display()}：{reasons}"[:2000],
+            legal_basis=STOP_SALE_BASIS, source=f"检验报告 {report.document.serial}")
+    report.save(update_fields=["quality_record", "stop_sale_order"])
 
 
 def _result_rows(sample, verdict):
@@ -73,6 +97,7 @@ def judge_sample(sample: LabSample, *, actor) -> LabReport:
                  "verdict": report.details, "judged_on": timezone.localdate(),
                  "testers": testers, "reviewers": reviewers})
     report.save(update_fields=["document"])
+    _record_on_lot(report, actor=actor)
     LabSample.objects.filter(pk=sample.pk).update(status=LabSample.Status.REPORTED)
     log_action(report, "labs.sample.judged", actor=actor, parent=sample, data={"outcome": verdict.outcome,
                                                                                "reasons": list(verdict.reasons)})

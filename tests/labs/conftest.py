@@ -1,7 +1,7 @@
 import pytest
 
 from labs.models import QualityStandard, ToleranceRow
-from tests.licensing.conftest import crops  # noqa: F401
+from tests.licensing.conftest import crops, lot, seed_producer, varieties  # noqa: F401
 
 
 @pytest.fixture
@@ -44,7 +44,7 @@ def login(client, user):
 MAIZE_LABEL = {"purity": "96.0", "cleanliness": "99.0", "germination": "85", "moisture": "13.0"}
 
 
-def build_lab_sample(received_by, *, business=None, number=1, label=None, seed_class="大田用种", **intake):
+def build_lab_sample(received_by, *, business=None, number=1, label=None, seed_class="大田用种", seed_lot=None, **intake):
     """A sampling record with its two sealed samples, the test sample received by the lab
     through the intake service."""
     from labs.services import receive_sample
@@ -58,6 +58,8 @@ def build_lab_sample(received_by, *, business=None, number=1, label=None, seed_c
     record = make_sample_pair(inspectors, business, crop, number=number)
     with service_context():
         record.label = label if label is not None else {**MAIZE_LABEL, "seed_type": "single_cross"}
+        if seed_lot is not None:  # the form names a registered lot
+            record.variety, record.lot_number = seed_lot.variety, seed_lot.lot_number
         record.save()
     test_sample = record.samples.get(role="test")
     values = {"seal_numbers": test_sample.seal_numbers, "seals_intact": True, "quantity_g": "1000",

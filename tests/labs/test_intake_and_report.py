@@ -157,3 +157,43 @@ def lab_tech_clerk():
     from seedreg.accounts.models import User
 
     return User.objects.filter(role="station_clerk", region_id="211322").first()
+
+
+def test_an_unqualified_lot_gets_its_verdict_recorded_and_a_stop_sale_order_drafted(
+        standards, crops, lab_tech, lab_reviewer, lot):  # noqa: F811
+    from licensing.models import LotQualityRecord, StopSaleOrder
+
+    sample = build_lab_sample(lab_tech, seed_lot=lot, label={}, seed_class="")
+    assert (sample.lot, sample.seed_class, sample.seed_type) == (lot, "大田用种", "single_cross")
+    assert sample.label_values == {"purity": "96.00", "cleanliness": "99.00", "germination": "85.00",
+                                   "moisture": "13.00"}
+    raw = {**GOOD_RAW, "moisture": {"m1_dish_g": "10", "m1_wet_g": "15", "m1_dry_g": "14.30", "m2_dish_g": "10",
+                                    "m2_wet_g": "15", "m2_dry_g": "14.30"}}  # 14.0% > 13.0
+    approve(sample, lab_tech, lab_reviewer, raw)
+    report = judge_sample(sample, actor=lab_reviewer)
+    assert report.outcome == "unqualified"
+    record = LotQualityRecord.objects.get()
+    assert (record.lot, record.verdict, record.business) == (lot, "unqualified", sample.sample.sampling.business)
+    assert report.document.serial in record.source
+    order = StopSaleOrder.objects.get()
+    assert (order.lot, order.status, report.stop_sale_order) == (lot, "draft", order)
+    assert "水分 14.0%：不符合" in order.reason
+
+
+def test_a_qualified_lot_is_recorded_without_an_order(standards, crops, lab_tech, lab_reviewer, lot):  # noqa: F811
+    from licensing.models import LotQualityRecord, StopSaleOrder
+
+    sample = build_lab_sample(lab_tech, seed_lot=lot)
+    approve(sample, lab_tech, lab_reviewer, GOOD_RAW)
+    judge_sample(sample, actor=lab_reviewer)
+    assert LotQualityRecord.objects.get().verdict == "qualified"
+    assert not StopSaleOrder.objects.exists()
+
+
+def test_fake_seed_when_the_variety_is_not_as_labelled(standards, crops, lab_tech, lab_reviewer, lot):  # noqa: F811
+    from licensing.models import LotQualityRecord
+
+    sample = build_lab_sample(lab_tech, seed_lot=lot)
+    approve(sample, lab_tech, lab_reviewer, {**GOOD_RAW, "purity": {**GOOD_RAW["purity"], "trueness": "no"}})
+    assert judge_sample(sample, actor=lab_reviewer).outcome == "fake"
+    assert LotQualityRecord.objects.get().verdict == "fake"
