@@ -17,6 +17,11 @@ class LabsConfig(AppConfig):
         # GB 4404.1: rice, maize and sorghum seed north of the Great Wall or in alpine areas may
         # hold up to 16% moisture; the county says whether that is where it lies.
         setting("lab_north_of_great_wall", False, "位于长城以北或高寒地区（水分标准放宽）", kind=bool)
+        # MOA order 50: objection within 15 days of receiving the result (confirmed for grass seed,
+        # unconfirmed for crop seed): a county setting, counted by workcalendar.deadlines.
+        setting("lab_objection_days", 15, "检验结果异议期（送达后日数，未核实）", kind=int, minimum=1, maximum=90)
+        setting("lab_retest_lab", "higher", "复检机构（original 原检验机构 / higher 上级检验机构）", kind=str,
+                choices=(("original", "原检验机构"), ("higher", "上级检验机构")))
         setting("lab_approvals_required", 1, "检验结果须经几名审核员批准", kind=int, minimum=1, maximum=3)
         register_document_type("lab_report", label="种子质量检验报告", abbreviation="种检",
                                template="labs/documents/test_report.html", can_view=can_view_report)

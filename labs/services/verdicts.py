@@ -82,6 +82,8 @@ def judge_sample(sample: LabSample, *, actor) -> LabReport:
     sample = LabSample.objects.select_for_update().get(pk=sample.pk)
     if LabReport.objects.filter(sample=sample).exists():
         raise Conflict(_("该样品已判定。"), code="already_judged")
+    if sample.purpose == LabSample.Purpose.RETEST:
+        raise Conflict(_("复检样品的结论由复检申请出具（与初检结果比较）。"), code="use_retest_conclusion")
     verdict = verdict_for(sample)
     report = LabReport(sample=sample, region_code=sample.region_code, outcome=verdict.outcome,
                        details=verdict.as_dict(), results={"rows": _result_rows(sample, verdict)}, judged_by=actor)
