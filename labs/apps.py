@@ -7,7 +7,7 @@ class LabsConfig(AppConfig):
 
     def ready(self):
         from seedreg.accounts.navigation import register as nav
-        from seedreg.accounts.roles import LAB_ROLES, STATION_STAFF
+        from seedreg.accounts.roles import LAB_ROLES, STATION_STAFF, Role
         from seedreg.documents.types import register_document_type
         from seedreg.regions.station_settings import register as setting
 
@@ -26,4 +26,5 @@ class LabsConfig(AppConfig):
         register_document_type("lab_report", label="种子质量检验报告", abbreviation="种检",
                                template="labs/documents/test_report.html", can_view=can_view_report)
         nav("检验样品", "labs:queue", set(STATION_STAFF) | set(LAB_ROLES), order=300)
+        nav("检验报告", "labs:my_reports", {Role.DEALER}, order=30)
         nav("质量标准", "labs:standards", set(STATION_STAFF) | set(LAB_ROLES), order=320)

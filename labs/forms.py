@@ -62,3 +62,29 @@ WORKSHEET_FIELDS = {
                  for k, label in (("dish_g", "铝盒重（克）"), ("wet_g", "烘前盒+样重（克）"), ("dry_g", "烘后盒+样重（克）"))],
     "purity": [("examined", "鉴定株（粒）数"), ("off_types", "异型株（粒）数")],
 }
+
+
+class RetestRequestForm(forms.Form):
+    reason = forms.CharField(label="复检理由", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    received_on = forms.DateField(label="书面申请收到日期（登记经营者书面申请时填写）", required=False,
+                                  widget=forms.DateInput(attrs={"type": "date"}))
+    escalate = forms.BooleanField(label="种子站主动提请复检（不受异议期限限制）", required=False)
+
+
+class DealerRetestForm(forms.Form):
+    reason = forms.CharField(label="复检理由", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DispatchForm(forms.Form):
+    to = forms.CharField(label="移交至（复检机构或送样人）", max_length=100)
+    seals_intact = forms.BooleanField(label="封签完好", required=False, initial=True)
+    note = forms.CharField(label="说明", max_length=200, required=False)
+
+
+class ReceiveBackupForm(forms.Form):
+    seal_numbers = forms.CharField(label="封签编号", max_length=200)
+    seals_intact = forms.BooleanField(label="封签完好", required=False, initial=True)
+    seal_note = forms.CharField(label="封签情况说明", max_length=200, required=False)
+    quantity_g = forms.DecimalField(label="样品重量（克）", max_digits=9, decimal_places=1, min_value=0)
+    condition = forms.CharField(label="样品状况", max_length=200, required=False)
+    storage_location = forms.CharField(label="存放位置", max_length=100)

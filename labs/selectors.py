@@ -36,3 +36,14 @@ def lab_queue(viewer, *, status: str | None = None):
     if status:
         samples = samples.filter(status=status)
     return samples.order_by("-received_at", "-pk")
+
+
+def reports_of_dealer(user):
+    """First-test and re-test reports on samples drawn at the dealer's business."""
+    from .models import LabReport
+
+    membership = getattr(user, "dealer_membership", None)
+    if membership is None:
+        return LabReport.objects.none()
+    return (LabReport.objects.filter(sample__sample__sampling__business_id=membership.business_id)
+            .select_related("sample", "document").order_by("-judged_at"))

@@ -4,6 +4,7 @@ back onto the form (422) or the page."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,7 +16,8 @@ from seedreg.accounts.permissions import require
 from seedreg.errors import DomainError, NotFound
 
 from . import forms, selectors, services
-from .models import LabSample, LabTest, QualityStandard, ToleranceRow
+from .models import LabReport, LabSample, LabTest, QualityStandard, RetestRequest, ToleranceRow
+from .services.retests import acknowledge_report, objection_deadline
 
 
 # --- queue, intake, sample ----------------------------------------------------------------------
@@ -51,16 +53,33 @@ def sample_detail(request, pk):
     sample = _sample(request, pk)
     tests = (LabTest.objects.filter(sample=sample).select_related("entered_by", "repeat_of")
              .prefetch_related("reviews__reviewer").order_by("index", "created_at"))
-    report = getattr(sample, "report", None) if hasattr(sample, "report") else None
+    report = LabReport.objects.filter(sample=sample).select_related("document").first()
+    first = sample.retest_of if sample.retest_of_id else sample
+    retest = RetestRequest.objects.filter(report__sample=first).select_related("retest_sample").first()
+    user = request.user
     return render(request, "labs/sample_detail.html", {
-        "sample": sample, "tests": tests, "custody": custody_chain(sample.sample), "report": report,
-        "can_judge": request.user.has_perm("labs.review_results", sample) and report is None})
+        "sample": sample, "tests": tests, "custody": custody_chain(sample.sample), "report": report, "retest": retest,
+        "first": first, "backup_custody": custody_chain(retest.retest_sample.sample) if retest and retest.retest_sample
+        else [],
+        "can_judge": (user.has_perm("labs.review_results", sample) and report is None
+                      and sample.purpose == LabSample.Purpose.FIRST_TEST),
+        "can_request_retest": (report is not None and retest is None and sample.purpose == LabSample.Purpose.FIRST_TEST
+                               and user.has_perm("labs.escalate_retest", report)),
+        "can_dispatch": retest is not None and retest.status == "requested" and user.has_perm("labs.dispatch_backup",
+                                                                                            retest),
+        "can_receive_backup": retest is not None and retest.status == "dispatched" and user.has_perm(
+            "labs.receive_sample", retest),
+        "can_conclude": retest is not None and retest.status == "testing" and user.has_perm("labs.review_results",
+                                                                                          retest),
+        "deadline": objection_deadline(report) if report and sample.purpose == LabSample.Purpose.FIRST_TEST else None,
+        "retest_form": forms.RetestRequestForm(), "dispatch_form": forms.DispatchForm(initial={"seals_intact": True})})
 
 
 @staff_required
 @require_POST
 def judge(request, pk):
     sample = _sample(request, pk)
+    require(request.user, "labs.review_results", sample)
     try:
         services.judge_sample(sample, actor=request.user)
     except DomainError as exc:
@@ -109,6 +128,7 @@ def worksheet(request, pk):
 @require_POST
 def test_review(request, pk):
     test = _test(request, pk)
+    require(request.user, "labs.review_results", test)
     form = forms.ReviewForm(request.POST)
     form.is_valid()
     try:
@@ -120,8 +140,9 @@ def test_review(request, pk):
     return redirect("labs:sample_detail", pk=test.sample_id)
 
 
-def _redo_view(request, pk, service, title):
+def _redo_view(request, pk, service, title, perm):
     test = _test(request, pk)
+    require(request.user, perm, test)
     form = forms.ReasonForm(request.POST or None)
 
     def apply(data):
@@ -134,12 +155,123 @@ def _redo_view(request, pk, service, title):
 
 @staff_required
 def test_retract(request, pk):
-    return _redo_view(request, pk, services.retract_test, "撤回重做")
+    return _redo_view(request, pk, services.retract_test, "撤回重做", "labs.enter_results")
 
 
 @staff_required
 def test_repeat(request, pk):
-    return _redo_view(request, pk, services.repeat_test, "复做")
+    return _redo_view(request, pk, services.repeat_test, "复做", "labs.review_results")
+
+
+# --- re-tests ------------------------------------------------------------------------------------
+def _retest(request, pk) -> RetestRequest:
+    return RetestRequest.objects.select_related("report__sample").get_visible(request.user, pk=pk)
+
+
+@staff_required
+@require_POST
+def retest_request(request, pk):
+    sample = _sample(request, pk)
+    report = LabReport.objects.filter(sample=sample).first()
+    if report is None:
+        raise NotFound()
+    require(request.user, "labs.escalate_retest", report)
+    form = forms.RetestRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            services.request_retest(report, actor=request.user, **form.cleaned_data)
+            messages.success(request, "已登记复检申请。")
+        except DomainError as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, "请填写复检理由。")
+    return redirect("labs:sample_detail", pk=sample.pk)
+
+
+@staff_required
+@require_POST
+def retest_dispatch(request, pk):
+    retest = _retest(request, pk)
+    require(request.user, "labs.dispatch_backup", retest)
+    form = forms.DispatchForm(request.POST)
+    if form.is_valid():
+        try:
+            services.dispatch_backup(retest, actor=request.user, **form.cleaned_data)
+            messages.success(request, "已移交备份样品。")
+        except DomainError as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, "请填写移交对象。")
+    return redirect("labs:sample_detail", pk=retest.report.sample_id)
+
+
+@staff_required
+def retest_receive(request, pk):
+    retest = _retest(request, pk)
+    require(request.user, "labs.receive_sample", retest)
+    form = forms.ReceiveBackupForm(request.POST or None, initial={"seals_intact": True})
+
+    def apply(data):
+        lab_sample = services.receive_backup(retest, actor=request.user, **data)
+        return reverse("labs:sample_detail", args=[lab_sample.pk])
+
+    return _form_page(request, form, f"接收备份样品（复检）：{retest.report.sample.code}", apply, submit="接收",
+                      back=reverse("labs:sample_detail", args=[retest.report.sample_id]))
+
+
+@staff_required
+@require_POST
+def retest_conclude(request, pk):
+    retest = _retest(request, pk)
+    require(request.user, "labs.review_results", retest)
+    try:
+        services.conclude_retest(retest, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    return redirect("labs:sample_detail", pk=retest.report.sample_id)
+
+
+# --- dealer: their reports and objections ------------------------------------------------------------
+def _dealer_report(request, pk) -> LabReport:
+    report = LabReport.objects.select_related("sample__sample__sampling", "document").filter(pk=pk).first()
+    if report is None or not request.user.has_perm("labs.request_retest", report):
+        raise NotFound()
+    return report
+
+
+@login_required
+def my_reports(request):
+    if not request.user.is_dealer:
+        raise NotFound()
+    reports = selectors.reports_of_dealer(request.user)
+    return render(request, "labs/my_reports.html", {"reports": reports})
+
+
+@login_required
+def my_report(request, pk):
+    if not request.user.is_dealer:
+        raise NotFound()
+    report = _dealer_report(request, pk)
+    form = forms.DealerRetestForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "acknowledge":
+                acknowledge_report(report, user=request.user)
+                messages.success(request, "已确认收到检验报告。")
+                return redirect("labs:my_report", pk=report.pk)
+            if form.is_valid():
+                services.request_retest(report, actor=request.user, reason=form.cleaned_data["reason"])
+                messages.success(request, "复检申请已提交。")
+                return redirect("labs:my_report", pk=report.pk)
+            status = 422
+        except DomainError as exc:
+            exc.add_to_form(form)
+            status = exc.status
+    served = report.document.service_records.filter(recipient_user=request.user).exists()
+    return render(request, "labs/my_report.html", {
+        "report": report, "form": form, "served": served, "deadline": objection_deadline(report),
+        "retest": RetestRequest.objects.filter(report=report).first()}, status=status)
 
 
 # --- standards ------------------------------------------------------------------------------------

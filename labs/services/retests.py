@@ -57,6 +57,16 @@ def objection_deadline(report: LabReport):
 
 
 @service
+def acknowledge_report(report: LabReport, *, user):
+    """A dealer confirms in the portal that they received the report: its service, which starts
+    the objection window."""
+    from seedreg.documents.services import acknowledge_in_portal
+
+    require(user, "labs.request_retest", report)
+    return acknowledge_in_portal(report.document, user=user)
+
+
+@service
 def request_retest(report: LabReport, *, actor, reason: str, received_on: datetime.date | None = None,
                    escalate: bool = False) -> RetestRequest:
     """A re-test request. A dealer applies for their own business, today; station staff record a

@@ -85,29 +85,50 @@ def test_the_queue_costs_the_same_queries_whatever_its_length(client, standards,
         assert client.get(reverse("labs:queue")).content.decode().count("/labs/samples/") == 9
 
 
+@pytest.fixture
+def judged(sample, lab_tech, lab_reviewer, chief):
+    """The sample tested, judged and escalated for a re-test by the chief."""
+    from labs.services import judge_sample, request_retest
+
+    from .test_retests import run_tests
+
+    run_tests(sample, lab_tech, lab_reviewer, GOOD_RAW)
+    report = judge_sample(sample, actor=lab_reviewer)
+    request_retest(report, actor=chief, reason="站里提请复检", escalate=True)
+    return sample
+
+
 def lab_urls(sample):
     t = germination(sample)
+    report, retest = sample.report, sample.report.retest
     return [("get", reverse("labs:queue")), ("get", reverse("labs:intake")),
             ("get", reverse("labs:sample_detail", args=[sample.pk])), ("post", reverse("labs:judge", args=[sample.pk])),
             ("get", reverse("labs:worksheet", args=[t.pk])), ("post", reverse("labs:test_review", args=[t.pk])),
-            ("get", reverse("labs:test_retract", args=[t.pk])), ("get", reverse("labs:test_repeat", args=[t.pk]))]
+            ("get", reverse("labs:test_retract", args=[t.pk])), ("get", reverse("labs:test_repeat", args=[t.pk])),
+            ("post", reverse("labs:retest_request", args=[sample.pk])),
+            ("post", reverse("labs:retest_dispatch", args=[retest.pk])),
+            ("get", reverse("labs:retest_receive", args=[retest.pk])),
+            ("post", reverse("labs:retest_conclude", args=[retest.pk])),
+            ("get", reverse("labs:my_reports")), ("get", reverse("labs:my_report", args=[report.pk]))]
 
 
 EXPECTED = {
-    # who: (queue, intake, sample, judge, worksheet, review, retract, repeat)
-    "lab_tech": (200, 200, 200, 302, 200, 302, 200, 200),
-    "lab_reviewer": (200, 403, 200, 302, 200, 302, 200, 200),
-    "chief": (200, 403, 200, 302, 200, 302, 200, 200),
-    "higher_lab": (200, 200, 200, 302, 200, 302, 200, 200),
-    "outsider": (200, 403, 404, 404, 404, 404, 404, 404),
-    "other_lab": (200, 200, 404, 404, 404, 404, 404, 404),
-    "dealer": (404,) * 8,
-    "anonymous": (302,) * 8,
+    # who: queue, intake, sample, judge, worksheet, review, retract, repeat,
+    #      retest request, dispatch, receive backup, conclude, my reports, my report
+    "lab_tech": (200, 200, 200, 403, 200, 403, 200, 403, 403, 403, 200, 403, 404, 404),
+    "lab_reviewer": (200, 403, 200, 302, 200, 302, 403, 200, 403, 403, 403, 302, 404, 404),
+    "chief": (200, 403, 200, 403, 200, 403, 403, 403, 302, 302, 403, 403, 404, 404),
+    "higher_lab": (200, 200, 200, 302, 200, 302, 200, 200, 403, 403, 200, 302, 404, 404),
+    "outsider": (200, 403, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    "other_lab": (200, 200, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    "dealer": (404,) * 12 + (200, 404),  # a dealer of another business
+    "anonymous": (302,) * 14,
 }
 
 
 @pytest.mark.parametrize("who", sorted(EXPECTED))
-def test_permissions_of_every_lab_url(client, sample, who, request):
+def test_permissions_of_every_lab_url(client, judged, who, request):
+    sample = judged
     if who == "other_lab":
         login(client, make_user("lab_technician", "211321", full_name="外县检验"))
     elif who != "anonymous":
@@ -121,7 +142,9 @@ def test_permissions_of_every_lab_url(client, sample, who, request):
             assert sample.code not in response.content.decode()
     if who in ("outsider", "other_lab"):
         assert sample.code not in client.get(reverse("labs:queue")).content.decode()
-    assert germination(sample).status == "draft"
+    # Nothing changed: the POSTs without a valid form or permission wrote nothing.
+    assert LabTest.objects.filter(sample=sample).count() == 4
+    assert sample.report.retest.status == "requested"
 
 
 def test_every_lab_url_has_a_permission_row():
@@ -129,6 +152,29 @@ def test_every_lab_url_has_a_permission_row():
 
     named = {p.name for p in urlpatterns} - {"standards", "standard_revise", "tolerance_revise"}  # test_standards
     assert len(named) == len(EXPECTED["lab_tech"])
+
+
+def test_the_dealer_sees_their_report_acknowledges_it_and_applies_for_a_retest(
+        client, standards, crops, lab_tech, lab_reviewer, dealer):
+    from labs.models import RetestRequest
+    from labs.services import judge_sample
+
+    from .test_retests import germ, run_tests
+
+    sample = build_lab_sample(lab_tech, business=dealer.dealer_membership.business)
+    run_tests(sample, lab_tech, lab_reviewer, {**GOOD_RAW, "germination": germ(81, 79, 80, 80)})
+    report = judge_sample(sample, actor=lab_reviewer)
+    login(client, dealer)
+    assert report.document.serial in client.get(reverse("labs:my_reports")).content.decode()
+    url = reverse("labs:my_report", args=[report.pk])
+    page = client.get(url).content.decode()
+    assert "不合格" in page and "确认收到报告" in page and "提交复检申请" not in page
+    client.post(url, {"action": "acknowledge"})
+    page = client.get(url).content.decode()
+    assert "异议期限" in page and "提交复检申请" in page
+    assert client.post(url, {"action": "retest", "reason": ""}).status_code == 422
+    assert client.post(url, {"action": "retest", "reason": "留样发芽正常"}).status_code == 302
+    assert RetestRequest.objects.get().requested_by == dealer
 
 
 def test_a_technician_enters_germination_at_the_bench(page, live_server, sample, lab_tech):
