@@ -14,9 +14,6 @@ class LabsConfig(AppConfig):
         from . import rules  # noqa: F401  (registers the permissions)
         from .services.verdicts import can_view_report
 
-        # GB 4404.1: rice, maize and sorghum seed north of the Great Wall or in alpine areas may
-        # hold up to 16% moisture; the county says whether that is where it lies.
-        setting("lab_north_of_great_wall", False, "位于长城以北或高寒地区（水分标准放宽）", kind=bool)
         # MOA order 50: objection within 15 days of receiving the result (confirmed for grass seed,
         # unconfirmed for crop seed): a county setting, counted by workcalendar.deadlines.
         setting("lab_objection_days", 15, "检验结果异议期（送达后日数，未核实）", kind=int, minimum=1, maximum=90)

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from inspections.selectors import custody_chain
+from inspections.selectors import custody_chain, samples_awaiting_intake
 from licensing.views import _form_page, staff_required
 from seedreg.accounts.permissions import require
 from seedreg.errors import DomainError, NotFound
@@ -25,10 +25,13 @@ from .services.retests import acknowledge_report, objection_deadline
 def queue(request):
     require(request.user, "labs.view_samples")
     samples = selectors.lab_queue(request.user, status=request.GET.get("status") or None)
-    page = Paginator(samples, 50).get_page(request.GET.get("page"))
+    per_page = request.GET.get("per_page", "50")
+    per_page = int(per_page) if per_page in ("50", "100", "200") else 50
+    page = Paginator(samples, per_page).get_page(request.GET.get("page"))
+    can_receive = request.user.has_perm("labs.receive_sample", None)
     return render(request, "labs/queue.html", {
         "page": page, "statuses": LabSample.Status.choices, "status": request.GET.get("status", ""),
-        "can_receive": request.user.has_perm("labs.receive_sample", None)})
+        "can_receive": can_receive, "awaiting": samples_awaiting_intake(request.user)[:20] if can_receive else []})
 
 
 @staff_required

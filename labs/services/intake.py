@@ -16,14 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from inspections.models import Sample
 from inspections.selectors import sample_by_code
 from inspections.services import record_custody_transfer
-from licensing.models import SeedClass, SeedLot
+from licensing.models import SeedClass, SeedLot, SeedType
 from seedreg.accounts.models import User
 from seedreg.accounts.permissions import require
 from seedreg.accounts.roles import STATION_STAFF
 from seedreg.audit.services import log_action
 from seedreg.errors import Conflict, InvalidInput
 from seedreg.notifications.services import notify
-from seedreg.regions.station_settings import county_setting
+from seedreg.regions.models import Station
 from seedreg.regulated import service
 
 from ..judgement import INDEXES
@@ -31,7 +31,13 @@ from ..models import LabSample
 from .worksheets import create_tests
 
 SEED_CLASSES = ("原种", "大田用种", "亲本")
-NORTH_SETTING = "lab_north_of_great_wall"
+
+
+def north_of_great_wall(region_code: str) -> bool:
+    """Whether the county lies north of the Great Wall or in an alpine area (the station's own
+    flag, kept by the station admin): rice, maize and sorghum seed may then hold up to 16%."""
+    return bool(Station.objects.filter(region_id=(region_code or "")[:6])
+                .values_list("north_of_great_wall", flat=True).first())
 
 
 def _seal_list(value) -> list[str]:
@@ -52,7 +58,15 @@ def lot_of(record):
 
 def _class_label(value: str) -> str:
     # The ledger stores class codes (certified...); the standards are keyed by their Chinese names.
+    value = (value or "").strip()
     return SeedClass(value).label if value in SeedClass.values else value
+
+
+def _seed_type(value: str) -> str:
+    # A sampling form may carry the label's wording (单交种) or the code (single_cross).
+    value = (value or "").strip()
+    by_label = {str(label): code for code, label in SeedType.choices}
+    return by_label.get(value, value)
 
 
 def judgement_facts(sample: Sample, *, seed_class: str = "", seed_form: str = "") -> dict:
@@ -65,8 +79,9 @@ def judgement_facts(sample: Sample, *, seed_class: str = "", seed_form: str = ""
     facts = {
         "crop_code": record.crop.code, "crop_name": record.crop.name,
         "variety_name": record.variety_name or (variety.name if variety else ""), "lot_number": record.lot_number,
-        "seed_type": label.get("seed_type", "") or getattr(lot, "seed_type", "") or (variety.seed_type if variety else ""),
-        "seed_class": seed_class or label.get("seed_class", "") or _class_label(getattr(lot, "seed_class", "") or ""),
+        "seed_type": _seed_type(label.get("seed_type", "")) or getattr(lot, "seed_type", "")
+        or (variety.seed_type if variety else ""),
+        "seed_class": seed_class or _class_label(label.get("seed_class", "")) or _class_label(getattr(lot, "seed_class", "")),
         "rice_subspecies": getattr(lot, "rice_subspecies", "") or (variety.rice_subspecies if variety else ""),
         "seed_form": seed_form or label.get("seed_form", ""),
     }
@@ -142,7 +157,7 @@ def _receive(sample: Sample, *, actor, seal_numbers, seals_intact, quantity_g, s
         sample=sample, region_code=sample.region_code, code=sample.code, purpose=purpose, retest_of=retest_of,
         at_higher_lab=at_higher_lab, received_by=actor, seals_intact=intact, seal_numbers_seen=seen, seal_note=note,
         condition=(condition or "").strip()[:200], quantity_g=quantity, storage_location=storage_location[:100],
-        north_of_great_wall=bool(county_setting(sample.region_code, NORTH_SETTING)), **facts)
+        north_of_great_wall=north_of_great_wall(sample.region_code), **facts)
     lab_sample.save()
     create_tests(lab_sample, actor=actor)
     log_action(lab_sample, "labs.sample.received", actor=actor, parent=sample.sampling,
