@@ -111,7 +111,7 @@ def receive_sample(*, actor, code: str, seal_numbers, seals_intact: bool, quanti
     """Receive the test sample whose seal label reads ``code`` (scanned or typed)."""
     sample = sample_by_code(code, viewer=actor)
     require(actor, "labs.receive_sample", sample)
-    sample = Sample.objects.select_for_update().select_related("sampling__crop", "sampling__variety").get(pk=sample.pk)
+    sample = Sample.objects.select_for_update(of=("self",)).select_related("sampling__crop", "sampling__variety").get(pk=sample.pk)
     if LabSample.objects.filter(sample=sample).exists():
         raise Conflict(_("样品 %(sample_code)s 已接收。"), code="already_received", sample_code=sample.code)
     if sample.role != Sample.Role.TEST:

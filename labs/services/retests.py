@@ -72,7 +72,7 @@ def request_retest(report: LabReport, *, actor, reason: str, received_on: dateti
     """A re-test request. A dealer applies for their own business, today; station staff record a
     paper application with the day it was received, or (``escalate``) ask for a re-test
     themselves, which no window limits."""
-    report = LabReport.objects.select_for_update().select_related("sample__sample__sampling", "document").get(
+    report = LabReport.objects.select_for_update(of=("self",)).select_related("sample__sample__sampling", "document").get(
         pk=report.pk)
     today = timezone.localdate()
     if actor.is_authenticated and actor.is_dealer:
@@ -148,7 +148,7 @@ def receive_backup(retest: RetestRequest, *, actor, seal_numbers, seals_intact: 
     if (retest.assigned_lab == RetestRequest.Lab.HIGHER) != higher:
         raise PermissionDenied(_("该复检由%(lab)s承担。"), code="wrong_lab", lab=retest.get_assigned_lab_display())
     first = retest.report.sample
-    backup = Sample.objects.select_for_update().select_related("sampling__crop", "sampling__variety").get(
+    backup = Sample.objects.select_for_update(of=("self",)).select_related("sampling__crop", "sampling__variety").get(
         sampling_id=first.sample.sampling_id, role=Sample.Role.BACKUP)
     lab_sample = _receive(backup, actor=actor, seal_numbers=seal_numbers, seals_intact=seals_intact,
                           quantity_g=quantity_g, storage_location=storage_location, condition=condition,
@@ -193,7 +193,7 @@ def conclude_retest(retest: RetestRequest, *, actor) -> RetestRequest:
     """The final result of a re-test: values combined with the first test, the verdict, the
     re-test report, the lot's quality history, who pays, and the case outcome."""
     require(actor, "labs.review_results", retest)
-    retest = RetestRequest.objects.select_for_update().select_related("report__sample", "retest_sample").get(
+    retest = RetestRequest.objects.select_for_update(of=("self",)).select_related("report__sample", "retest_sample").get(
         pk=retest.pk)
     if retest.status != RetestRequest.Status.TESTING:
         raise Conflict(_("复检尚未开始或已出结论。"), code="retest_not_testing")

@@ -103,7 +103,7 @@ def compute(index: str, raw: dict, *, half_sample: bool = False) -> dict:
 
 
 def _locked(test: LabTest) -> LabTest:
-    return LabTest.objects.select_for_update().select_related("sample").get(pk=test.pk)
+    return LabTest.objects.select_for_update(of=("self",)).select_related("sample").get(pk=test.pk)
 
 
 def _clean_raw(raw: dict) -> dict:
