@@ -17,7 +17,7 @@ class LicensingConfig(AppConfig):
         from seedreg.regions.station_settings import register as setting
 
         from . import rules  # noqa: F401  (registers the permissions)
-        from .demo import build_licensing
+        from .demo import build_ledgers, build_licensing
         from .tasks import EXPIRY_JOB
 
         setting("filing_branch_working_days", 15, "分支机构备案期限（取得营业执照后工作日数）", kind=int)
@@ -43,6 +43,7 @@ class LicensingConfig(AppConfig):
         nav("购销台账", "portal:dealer_ledger", {Role.DEALER}, order=20)
         nav("停止销售", "licensing:stop_sale_list", staff, order=120)
         demo("licensing.directory", build_licensing, order=200)
+        demo("licensing.ledgers", build_ledgers, order=210)
 
         from django.db.models.signals import m2m_changed, post_delete, post_save
 

@@ -1,5 +1,6 @@
 """The licensing part of the demo county: varieties a northern county sells, licences of every
-class, filings of every type, licences expiring soon, one expired, one revoked, a dealer login."""
+class, filings of every type, licences expiring soon, one expired, one revoked, a dealer login;
+seed lots and a season of ledgers (``build_ledgers``)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,18 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from .models import Business, BusinessKind, Crop, EntityType, RiceSubspecies, SeedType, Variety
+from .models import (
+    Business,
+    BusinessKind,
+    Crop,
+    EntityType,
+    LotVerdict,
+    OutsideParty,
+    RiceSubspecies,
+    SeedLot,
+    SeedType,
+    Variety,
+)
 from .validators import ID_CHECK, ID_WEIGHTS, uscc_check_character
 
 DEALER_PHONE = "13904210001"
@@ -176,3 +188,101 @@ def build_licensing(ctx):
     ctx.extras.update(varieties=varieties, businesses=created)
     ctx.extras.setdefault("logins", []).append(f"{DEALER_PHONE} 王丰收 · 经营者（建平县丰收种子门市部）")
     ctx.say(f"  经营主体 {len(created)} 家，品种 {len(varieties)} 个；经营者登录：{DEALER_PHONE} / seedreg-demo")
+
+
+# --- ledgers --------------------------------------------------------------------------------------
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
+GIVEN = ["建国", "秀英", "玉兰", "志强", "春生", "桂芝", "永福", "海燕", "德明", "淑珍", "长山", "凤霞", "宝田", "金花"]
+SHOP_TOWNS = ["叶柏寿街道", "万寿街道", "朱碌科镇", "建平镇", "黑水镇", "沙海镇", "老官地镇", "奎德素镇", "热水汤街道",
+              "哈拉道口镇", "青峰山镇", "马场镇"]
+LEDGER_DAYS = 60  # a spring season's worth of entries
+
+
+def build_ledgers(ctx):
+    """Lots and a season of maize ledger entries: one 郑单958 lot spreads through the wholesaler
+    北方农资 to a dozen shops and from them to a few hundred farmers; a local producer's own lot;
+    an inspector's count that disagrees with a ledger; a lot under an issued stop-sale order."""
+    from . import services
+
+    clerk, chief = ctx.users["keyuan"], ctx.users["zhanzhang"]
+    today = timezone.localdate()
+    names = {b.name: b for b in Business.objects.filter(region_code__startswith="211322")}
+    wholesaler, producer = names.get("建平县北方农资有限公司"), names.get("建平县金穗种业有限公司")
+    if wholesaler is None or producer is None or SeedLot.objects.exists():
+        return  # the directory demo is not there, or the ledgers were built already
+    # The demo county lets dealers back-date a season so the demo ledger can show one.
+    ctx.station.settings = {**(ctx.station.settings or {}), "ledger_backdate_days": LEDGER_DAYS + 5}
+    ctx.station.save(update_fields=["settings"])
+    rng = random.Random(958)
+    dongya = OutsideParty.objects.get(name="辽宁东亚种业有限公司")
+    denghai = OutsideParty.objects.get(name="山东登海种业股份有限公司")
+    zd958, xy335, dd6531 = (Variety.objects.get(name=n) for n in ("郑单958", "先玉335", "东单6531"))
+
+    def day(n):
+        return today - datetime.timedelta(days=n)
+
+    spreading = services.register_seed_lot(
+        actor=clerk, variety=zd958, lot_number="DY2026-0318", producer_outside=dongya, purity="96.0", cleanliness="99.0",
+        germination="85", moisture="13.0", net_content_kg="20", production_date=day(200), test_date=day(150),
+        guarantee_months=12, quarantine_cert_number="21010020260003180", certificate_number="DYHG2026-0318")
+    stopped = services.register_seed_lot(
+        actor=clerk, variety=xy335, lot_number="DH2026-0077", producer_outside=denghai, purity="97.0",
+        germination="90", moisture="13.0", net_content_kg="10", certificate_number="DHHG2026-0077")
+    own = services.register_seed_lot(actor=clerk, variety=dd6531, lot_number="JS2026-01", producer=producer,
+                                     purity="96.0", germination="85", net_content_kg="20",
+                                     certificate_number="JSHG2026-01", quarantine_cert_number="2113222026000101")
+
+    shops = [names[n] for n in ("建平县丰收种子门市部", "建平县惠农农资经销处") if n in names]
+    for i, town in enumerate(SHOP_TOWNS[: 12 - len(shops)]):
+        shops.append(services.register_business(
+            actor=clerk, name=f"建平县{town}种子门市部", kind=BusinessKind.PACKAGED_SELLER,
+            entity_type=EntityType.INDIVIDUAL_BUSINESS, region_code=TOWNSHIPS[i % len(TOWNSHIPS)],
+            credit_code=credit_code("92211322", 900 + i), legal_representative=f"{SURNAMES[i]}{GIVEN[i % len(GIVEN)]}",
+            contact_phone=f"1390422{2000 + i:04d}", address=f"建平县{town}农资市场{i + 3}号"))
+
+    # The wholesaler buys the lot and sells it on to every shop; each shop confirms its purchase.
+    services.record_purchase(actor=clerk, business=wholesaler, lot=spreading, quantity_kg="12000", packages=600,
+                             occurred_on=day(LEDGER_DAYS), supplier_outside=dongya, document_number="DY-FH-20260318")
+    for i, shop in enumerate(shops):
+        sale = services.record_sale(actor=clerk, business=wholesaler, lot=spreading, quantity_kg="800", packages=40,
+                                    occurred_on=day(LEDGER_DAYS - 2 - i % 5), buyer_business=shop,
+                                    document_number=f"BF-CK-{i + 1:03d}")
+        services.confirm_transfer(actor=clerk, transfer=sale.transfer)
+    # Each shop sells to about twenty farmers over the season, a bag or two each.
+    farmers = 0
+    for i, shop in enumerate(shops):
+        left = 40  # bags
+        for j in range(20 + i % 5):
+            bags = min(left, rng.choice((1, 1, 1, 2, 2, 3)))
+            if not bags:
+                break
+            left -= bags
+            services.record_sale(
+                actor=clerk, business=shop, lot=spreading, quantity_kg=str(20 * bags), packages=bags,
+                occurred_on=day(rng.randint(0, LEDGER_DAYS - 8)),
+                farmer_name=f"{SURNAMES[(i * 7 + j) % len(SURNAMES)]}{GIVEN[(i + j) % len(GIVEN)]}",
+                farmer_phone=f"13{rng.randint(0, 9)}{rng.randint(10000000, 99999999)}",
+                farmer_village=f"{SHOP_TOWNS[i]}{'东西南北'[j % 4]}村")
+            farmers += 1
+
+    # A local producer's own lot, and a count that disagrees with the shop's ledger.
+    services.record_production(actor=clerk, business=producer, lot=own, quantity_kg="5000", packages=250,
+                               occurred_on=day(LEDGER_DAYS))
+    sale = services.record_sale(actor=clerk, business=producer, lot=own, quantity_kg="400", packages=20,
+                                occurred_on=day(40), buyer_business=shops[0], document_number="JS-CK-001")
+    services.confirm_transfer(actor=clerk, transfer=sale.transfer)
+    services.record_count_observation(actor=ctx.users["zhifa1"], business=shops[0], lot=own, counted_kg="360",
+                                      counted_packages=18, observed_on=day(3), source="日常检查")
+
+    # A lot that failed its test: the chief has stopped its sale at both shops that hold it.
+    for shop in shops[:2]:
+        services.record_purchase(actor=clerk, business=shop, lot=stopped, quantity_kg="300", packages=30,
+                                 occurred_on=day(30), supplier_outside=denghai)
+    services.record_lot_verdict(actor=chief, lot=stopped, business=shops[0], verdict=LotVerdict.UNQUALIFIED,
+                                decided_on=day(5), source="建检〔2026〕第0012号", details={"germination": "78"})
+    order = services.draft_stop_sale_order(actor=clerk, lot=stopped, reason="经检验发芽率为78%，低于标签标注值90%，为劣种子",
+                                           legal_basis="《中华人民共和国种子法》第四十八条、第四十九条",
+                                           source="建检〔2026〕第0012号")
+    services.review_stop_sale_order(actor=chief, order=order)
+    services.issue_stop_sale_order(actor=chief, order=order)
+    ctx.say(f"  种子批 3 个，台账：1 个批次经批发商流向 {len(shops)} 家门店、{farmers} 户农户；停止销售通知 1 份")

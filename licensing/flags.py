@@ -27,26 +27,36 @@ def _season_months(region_code) -> set[int]:
 
 
 def _gaps(business, today) -> list[Flag]:
-    """Gaps longer than N days without any entry inside this year's sales season (up to today),
-    for a dealer that keeps a ledger at all."""
+    """Gaps longer than N days without any entry inside the sales-season months of the last year
+    (up to today), for a dealer that keeps a ledger at all."""
     months = _season_months(business.region_code)
     limit = county_setting(business.region_code, "ledger_gap_days")
-    season_days = [d for d in (datetime.date(today.year, 1, 1) + datetime.timedelta(days=i) for i in range(366))
-                   if d.year == today.year and d.month in months and d <= today]
+    first = LedgerEntry.objects.filter(business=business).order_by("occurred_on").values_list("occurred_on",
+                                                                                          flat=True).first()
+    if first is None:
+        return []  # keeps no ledger at all: a different problem than gaps
+    # Before the dealer's first entry there is no book to have gaps in.
+    season_days = [d for d in (today - datetime.timedelta(days=i) for i in range(364, -1, -1))
+                   if d.month in months and d >= first]
     if not season_days:
         return []
     dates = set(LedgerEntry.objects.filter(business=business, occurred_on__gte=season_days[0],
                                            occurred_on__lte=season_days[-1]).values_list("occurred_on", flat=True))
-    if not dates and not LedgerEntry.objects.filter(business=business).exists():
-        return []
     flags, run = [], []
-    for day in season_days + [None]:
-        if day is not None and day not in dates:
-            run.append(day)
-            continue
+
+    def close_run():
         if len(run) > limit:
             flags.append(Flag("gap", f"销售季内 {run[0]:%Y-%m-%d} 至 {run[-1]:%Y-%m-%d} 连续 {len(run)} 天无台账记录"))
-        run = []
+        run.clear()
+
+    for day in season_days:
+        if run and (day - run[-1]).days > 1:
+            close_run()  # the season ended in between: a new season starts a new count
+        if day in dates:
+            close_run()
+        else:
+            run.append(day)
+    close_run()
     return flags
 
 

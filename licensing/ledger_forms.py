@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Business, Crop, OutsideParty, SeedLot, Variety
 
-DATE = forms.DateInput(attrs={"type": "date"})
+# ISO format: a type="date" input shows nothing for a localised value.
+DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 DECIMAL = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
 NUMBER = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
 

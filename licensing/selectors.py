@@ -63,10 +63,7 @@ def lots_held_by(business):
 def ledger_of(business, *, viewer):
     """The dealer's ledger entries as the viewer may see them (a dealer: only their own; staff:
     in their jurisdiction), newest first. Personal data is masked by ``entry_row``."""
-    if viewer.is_dealer:
-        if not viewer.has_perm("licensing.view_ledger", business):
-            raise NotFound()
-    elif not viewer.has_perm("licensing.view_ledger", business):
+    if not viewer.has_perm("licensing.view_ledger", business):
         raise NotFound()
     return (LedgerEntry.objects.filter(business=business)
             .select_related("lot__variety__crop", "counterparty_business", "counterparty_outside", "recorded_by")
@@ -194,28 +191,29 @@ def trace_forward(lot, *, viewer) -> ForwardTrace:
     prefix = _viewer_prefix(viewer)
     lot_ids = lots_downstream(lot)
     lots = {x.pk: x for x in SeedLot.objects.filter(pk__in=lot_ids).select_related("variety")}
+    # One pass over the lot's entries: per dealer, lot and kind, the kilograms, the kilograms sold
+    # to registered dealers, and the farmer sales net of their reversals (a reversal keeps the
+    # kind and the counterparty of its original).
+    to_farmer = Q(kind=EntryKind.SALE, counterparty_business__isnull=True)
     flows = (LedgerEntry.objects.filter(lot_id__in=lot_ids)
              .values("business_id", "lot_id", "kind", "region_code")
-             .annotate(kg=Sum("quantity_kg"), n=Sum("packages")))
-    farmer_counts = dict(
-        ((r["business_id"], r["lot_id"]), r["c"]) for r in
-        LedgerEntry.objects.filter(lot_id__in=lot_ids, kind=EntryKind.SALE, counterparty_business__isnull=True,
-                                   reverses__isnull=True, reversals__isnull=True)
-        .values("business_id", "lot_id").annotate(c=Count("id")))
-    dealer_sales = defaultdict(lambda: ZERO)
-    for r in (LedgerEntry.objects.filter(lot_id__in=lot_ids, kind=EntryKind.SALE, counterparty_business__isnull=False)
-              .values("business_id", "lot_id").annotate(kg=Sum("quantity_kg"))):
-        dealer_sales[(r["business_id"], r["lot_id"])] += -r["kg"]
+             .annotate(kg=Sum("quantity_kg"),
+                       to_dealers=Sum("quantity_kg", filter=Q(kind=EntryKind.SALE, counterparty_business__isnull=False)),
+                       farmer_sales=Count("id", filter=to_farmer & Q(reverses__isnull=True)),
+                       farmer_reversals=Count("id", filter=to_farmer & Q(reverses__isnull=False))))
     stock = {(b, lt): q for b, lt, q in StockBalance.objects.filter(lot_id__in=lot_ids)
              .values_list("business_id", "lot_id", "quantity_kg")}
     per_pair: dict[tuple[int, int], dict] = {}
     for r in flows:
         pair = (r["business_id"], r["lot_id"])
-        slot = per_pair.setdefault(pair, {"region_code": r["region_code"], "in": ZERO, "sale": ZERO, "other": ZERO})
+        slot = per_pair.setdefault(pair, {"region_code": r["region_code"], "in": ZERO, "sale": ZERO, "other": ZERO,
+                                          "to_dealers": ZERO, "farmer_sales": 0})
         if r["kind"] in (EntryKind.PRODUCED, EntryKind.PURCHASE, EntryKind.RETURN_IN, EntryKind.REPACK_IN):
             slot["in"] += r["kg"]
         elif r["kind"] == EntryKind.SALE:
             slot["sale"] += -r["kg"]
+            slot["to_dealers"] += -(r["to_dealers"] or ZERO)
+            slot["farmer_sales"] += r["farmer_sales"] - r["farmer_reversals"]
         else:
             slot["other"] += -r["kg"]
     inside = [b for (b, _lt), s in per_pair.items() if s["region_code"].startswith(prefix)]
@@ -233,14 +231,14 @@ def trace_forward(lot, *, viewer) -> ForwardTrace:
                 county_name=counties.get(county, county), name=names.get(business_id, "") if visible else
                 f"{counties.get(county, county)}（外县经营者）", business_id=business_id if visible else None,
                 holders=0)
-        to_dealers = dealer_sales.get((business_id, lot_id), ZERO)
+        to_dealers = s["to_dealers"]
         row.holders += 1
         row.received_kg += s["in"]
         row.sold_to_dealers_kg += to_dealers
         row.sold_to_farmers_kg += s["sale"] - to_dealers
         row.other_out_kg += s["other"]
         row.stock_kg += stock.get((business_id, lot_id), ZERO)
-        row.farmer_sale_count += farmer_counts.get((business_id, lot_id), 0)
+        row.farmer_sale_count += s["farmer_sales"]
     ordered = sorted(holders.values(), key=lambda h: (h.lot_id != lot.pk, h.business_id is None, -h.received_kg,
                                                       h.name))
     transfers = []
@@ -248,6 +246,9 @@ def trace_forward(lot, *, viewer) -> ForwardTrace:
                  .values("business_id", "region_code", "counterparty_business_id", "counterparty_business__region_code",
                          "counterparty_business__name", "business__name", "lot_id")
                  .annotate(kg=Sum("quantity_kg"), first=Min("occurred_on")))
+    edge_rows = list(edge_rows)
+    counties.update(_county_names([e["counterparty_business__region_code"] for e in edge_rows
+                                   if e["counterparty_business__region_code"][:6] not in counties]))
     for e in edge_rows:
         if e["kg"] == 0:
             continue  # reversed in full
@@ -260,7 +261,7 @@ def trace_forward(lot, *, viewer) -> ForwardTrace:
             "seller": e["business__name"] if seller_in else f"{seller_county}（外县经营者）",
             "seller_id": e["business_id"] if seller_in else None,
             "buyer": e["counterparty_business__name"] if buyer_in else
-            f"{_county_names([buyer_code]).get(buyer_code, buyer_code)}（外县经营者）",
+            f"{counties.get(buyer_code, buyer_code)}（外县经营者）",
             "buyer_id": e["counterparty_business_id"] if buyer_in else None,
         })
     return ForwardTrace(lot=lot, lot_ids=lot_ids, lots=lots, holders=ordered, transfers=transfers, viewer=viewer,

@@ -3,13 +3,11 @@ sales receipt's QR opens. Thin: services write, selectors read, errors go onto t
 
 from __future__ import annotations
 
-import datetime
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,10 +15,19 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from licensing import selectors, services
+from licensing.forms import ImportForm
 from licensing.ledger_forms import LedgerFilterForm, PurchaseForm, ReasonForm, SaleForm
 from licensing.ledger_views import ledger_workbook, xlsx_response
-from licensing.models import DealerMembership, DealerTransfer, LedgerEntry, StopSaleHolder, StopSaleOrder
+from licensing.models import (
+    DealerMembership,
+    DealerTransfer,
+    ImportJob,
+    LedgerEntry,
+    StopSaleHolder,
+    StopSaleOrder,
+)
 from licensing.public import lot_by_token, lot_public_facts
+from licensing.services.importing import IMPORTERS
 from seedreg.documents.models import ServiceRecord
 from seedreg.documents.pdf import render_pdf
 from seedreg.documents.qr import qr_svg_data_uri
@@ -218,7 +225,7 @@ def dealer_ledger_export(request):
         "counterparty_outside").order_by("occurred_on", "id"))
     since = form.cleaned_data.get("since") if form.is_valid() else None
     until = form.cleaned_data.get("until") if form.is_valid() else None
-    period = f"{since or '起'}至{until or datetime.date.today()}"
+    period = f"{since or '起'}至{until or timezone.localdate()}"
     return xlsx_response(ledger_workbook(entries, request.user), f"购销台账{period}.xlsx")
 
 
@@ -229,3 +236,59 @@ def lot_public(request, token):
     if lot is None:
         return render(request, "portal/lot_public.html", {"facts": None}, status=404)
     return render(request, "portal/lot_public.html", {"facts": lot_public_facts(lot), "now": timezone.now()})
+
+
+# --- import ------------------------------------------------------------------------------------
+
+def _my_job(request, pk):
+    business = _my_business(request)
+    job = ImportJob.objects.filter(kind=ImportJob.Kind.LEDGER, business_id=business.pk, pk=pk).first()
+    if job is None:
+        raise NotFound()
+    return job
+
+
+@login_required
+def dealer_import(request):
+    """Upload a ledger (.xlsx or CSV from the template); the rows are applied by a Celery task."""
+    business = _my_business(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with service_context():
+                job = services.start_import(actor=request.user, kind=ImportJob.Kind.LEDGER,
+                                            upload=form.cleaned_data["file"], business=business)
+        except DomainError as exc:
+            if exc.status in (401, 403, 404):
+                raise
+            exc.add_to_form(form)
+        else:
+            return redirect("portal:dealer_import_detail", job.pk)
+    jobs = ImportJob.objects.filter(kind=ImportJob.Kind.LEDGER, business_id=business.pk)[:10]
+    return render(request, "portal/ledger/import.html", {"form": form, "jobs": jobs},
+                  status=422 if request.method == "POST" else 200)
+
+
+@login_required
+def dealer_import_template(request):
+    _my_business(request)
+    return xlsx_response(IMPORTERS[ImportJob.Kind.LEDGER].template_workbook(), "购销台账导入模板.xlsx")
+
+
+@login_required
+def dealer_import_detail(request, pk):
+    job = _my_job(request, pk)
+    progress = services.progress_of(job)
+    if request.GET.get("format") == "json":
+        return JsonResponse({"status": job.status, "status_label": job.get_status_display(), "total": job.total_rows,
+                             "processed": progress, "errors": job.error_count, "message": job.message,
+                             "finished": job.finished})
+    return render(request, "portal/ledger/import_detail.html", {"job": job, "progress": progress})
+
+
+@login_required
+def dealer_import_errors(request, pk):
+    job = _my_job(request, pk)
+    if not job.error_file:
+        raise NotFound()
+    return FileResponse(job.error_file.open("rb"), as_attachment=True, filename=f"导入错误-{job.pk}.xlsx")

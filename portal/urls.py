@@ -20,6 +20,10 @@ urlpatterns = [
     path("dealer/ledger/entries/<int:pk>/reverse/", ledger_views.dealer_reverse, name="dealer_reverse"),
     path("dealer/ledger/transfers/<int:pk>/<str:decision>/", ledger_views.dealer_transfer_decide,
          name="dealer_transfer_decide"),
+    path("dealer/ledger/import/", ledger_views.dealer_import, name="dealer_import"),
+    path("dealer/ledger/import/template.xlsx", ledger_views.dealer_import_template, name="dealer_import_template"),
+    path("dealer/ledger/import/<int:pk>/", ledger_views.dealer_import_detail, name="dealer_import_detail"),
+    path("dealer/ledger/import/<int:pk>/errors.xlsx", ledger_views.dealer_import_errors, name="dealer_import_errors"),
     path("dealer/stop-sales/<int:pk>/acknowledge/", ledger_views.dealer_stop_sale_acknowledge,
          name="dealer_stop_sale_acknowledge"),
 ]

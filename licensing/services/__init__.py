@@ -1,5 +1,6 @@
 """The licensing app's business rules. Views, the API, admin actions and tasks call these."""
 
+from . import ledger_import  # noqa: F401  (registers the ledger importer)
 from .accounts import (
     create_dealer_user,
     request_password_code,

@@ -112,6 +112,9 @@ class Importer:
     notes: dict[str, str]
     example: dict[str, str]
     apply_row: object  # (job, values: dict[str, object]) -> None; raises DomainError
+    # Optional: (job, rows, progress) -> {row index: error}, applying a whole file at once; ``rows()``
+    # yields (index, values) afresh on each call, so a large file is streamed, never held whole.
+    apply_all: object = None
 
     def template_workbook(self) -> bytes:
         headers = [names[0] for names in self.columns.values()]
@@ -141,18 +144,24 @@ def start_import(*, actor, kind: str, upload, region_code: str | None = None, bu
     importer = IMPORTERS[kind]
     if kind == ImportJob.Kind.DIRECTORY:
         require(actor, "licensing.import_directory")
+    elif business is None:
+        raise InvalidInput(_("请选择要导入台账的经营主体。"), code="business_required")
+    else:
+        require(actor, "licensing.keep_ledger", business)
+        region_code = business.region_code
     if upload is None:
         raise InvalidInput(_("请选择要上传的文件。"), code="file_required", fields={"file": [_("必填")]})
     if upload.size > MAX_UPLOAD_BYTES:
         raise InvalidInput(_("文件超过20MB，请分批导入。"), code="file_too_large", fields={"file": [_("过大")]})
     data = upload.read()
-    table = tabular.read_table(data, upload.name)
+    table = tabular.open_table(data, upload.name)
     tabular.map_columns(table, importer.columns, importer.required)
-    if not table.rows:
+    total_rows = sum(1 for _row in table.rows())
+    if not total_rows:
         raise InvalidInput(_("文件中没有数据行。"), code="no_rows", fields={"file": [_("没有数据")]})
     job = ImportJob(kind=kind, region_code=region_code or actor.region_id or "", created_by=actor,
                     business_id=getattr(business, "pk", None), original_name=upload.name[:200],
-                    total_rows=len(table.rows))
+                    total_rows=total_rows)
     job.source_file.save(upload.name, ContentFile(data), save=False)
     job.save()
     enqueue("licensing.tasks.run_import", job.pk, dedup_key=f"import:{job.pk}")
@@ -169,6 +178,8 @@ def run_import(job_id: int) -> ImportJob:
     job.save(update_fields=["status"])
     with job.source_file.open("rb") as f:
         data = f.read()
+    if importer.apply_all is not None:
+        return _run_whole_file(job, importer, data)
     try:
         table = tabular.read_table(data, job.original_name)
         columns = tabular.map_columns(table, importer.columns, importer.required)
@@ -185,7 +196,7 @@ def run_import(job_id: int) -> ImportJob:
                 with transaction.atomic():
                     importer.apply_row(job, values)
             except DomainError as exc:
-                errors[index] = _describe(exc)
+                errors[index] = describe_error(exc)
             if index % PROGRESS_EVERY == 0:
                 cache.set(_progress_key(job.pk), index + 1, 3600)
         if errors:
@@ -203,7 +214,52 @@ def run_import(job_id: int) -> ImportJob:
     return _finish(job, ImportJob.Status.SUCCEEDED, message=f"已导入 {len(table.rows)} 行。")
 
 
-def _describe(exc: DomainError) -> str:
+def missing_required(importer: Importer, values) -> InvalidInput | None:
+    missing = [importer.columns[k][0] for k in importer.required if not text(values.get(k))]
+    if missing:
+        return InvalidInput(_("缺少必填项：%(columns)s"), code="required", columns="、".join(missing))
+    return None
+
+
+def _run_whole_file(job, importer, data):
+    """The streamed runner: the importer applies the file in one go (its own passes over the
+    rows), in one transaction, all rows or none; the error copy is written row by row."""
+    try:
+        table = tabular.open_table(data, job.original_name)
+        columns = tabular.map_columns(table, importer.columns, importer.required)
+    except DomainError as exc:
+        return _finish(job, ImportJob.Status.FAILED, message=str(exc))
+
+    def rows():
+        for index, row in enumerate(table.rows()):
+            yield index, {key: (row[i] if i < len(row) else None) for key, i in columns.items()}
+
+    def progress(index):
+        if index % PROGRESS_EVERY == 0:
+            cache.set(_progress_key(job.pk), index + 1, 3600)
+
+    try:
+        with service_context(), transaction.atomic():
+            errors = importer.apply_all(job, rows, progress)
+            if errors:
+                transaction.set_rollback(True)
+    except DomainError as exc:  # the file itself went bad between passes (it cannot, but say so)
+        return _finish(job, ImportJob.Status.FAILED, message=str(exc))
+    total = job.total_rows
+    if errors:
+        headers = table.headers + [ERROR_HEADER]
+        copy = (list(row) + [errors.get(i, "")] for i, row in enumerate(table.rows()))
+        job.error_file.save(f"errors-{job.pk}.xlsx",
+                            ContentFile(tabular.write_rows_streamed(headers, copy, highlight_column=len(headers) - 1)),
+                            save=False)
+        job.error_count = len(errors)
+        return _finish(job, ImportJob.Status.FAILED,
+                       message=f"{len(errors)} 行有错误，全部 {total} 行均未导入。请按错误列修改后重新上传。")
+    job.applied_count = total
+    return _finish(job, ImportJob.Status.SUCCEEDED, message=f"已导入 {total} 行。")
+
+
+def describe_error(exc: DomainError) -> str:
     parts = [str(exc)]
     for field, messages in (exc.fields or {}).items():
         for message in messages:

@@ -68,14 +68,16 @@ def parse_packages(value, field="packages") -> int:
     return number
 
 
-def check_entry_date(occurred_on, region_code: str, *, field="occurred_on") -> datetime.date:
-    """An entry's date: not in the future, and back-dated at most the county's window."""
+def check_entry_date(occurred_on, region_code: str, *, field="occurred_on", window: int | None = None) -> datetime.date:
+    """An entry's date: not in the future, and back-dated at most the county's window (``window``:
+    the county's setting, already read, for callers checking many dates)."""
     if not isinstance(occurred_on, datetime.date):
         raise InvalidInput(_("请填写发生日期。"), code="date_required", fields={field: [_("必填")]})
     today = timezone.localdate()
     if occurred_on > today:
         raise InvalidInput(_("发生日期不能晚于今天。"), code="date_in_future", fields={field: [_("不能晚于今天")]})
-    window = county_setting(region_code, BACKDATE_SETTING)
+    if window is None:
+        window = county_setting(region_code, BACKDATE_SETTING)
     if occurred_on < today - datetime.timedelta(days=window):
         raise RuleViolation(_("只能补录 %(days)s 天内发生的记录（%(earliest)s 及以后）；更早的记录请联系种子管理站。"),
                             code="backdate_window", fields={field: [_("超出补录期限")]}, days=window,
@@ -95,6 +97,38 @@ def lock_balances(pairs) -> dict[tuple[int, int], StockBalance]:
         locked[(business_id, lot_id)] = StockBalance.objects.select_for_update().get(business_id=business_id,
                                                                                       lot_id=lot_id)
     return locked
+
+
+def lock_balances_of(business, lot_ids) -> dict[int, StockBalance]:
+    """``lock_balances`` for one business and many lots (a ledger import): the missing rows are
+    created, then all are locked in one statement in lot id order (PostgreSQL locks the rows of
+    SELECT ... ORDER BY ... FOR UPDATE in that order), so concurrent writers cannot deadlock."""
+    lot_ids = sorted(set(lot_ids))
+    StockBalance.objects.bulk_create(
+        [StockBalance(business=business, lot_id=lot_id, region_code=business.region_code) for lot_id in lot_ids],
+        ignore_conflicts=True)
+    locked = {}
+    for start in range(0, len(lot_ids), 500):
+        chunk = lot_ids[start:start + 500]
+        for balance in (StockBalance.objects.select_for_update().filter(business=business, lot_id__in=chunk)
+                        .order_by("lot_id")):
+            locked[balance.lot_id] = balance
+    return locked
+
+
+def refuse_if_negative(*, lot, occurred_on, quantity_kg: Decimal, delta: Decimal, on_day: Decimal, lowest: Decimal,
+                       lowest_on) -> None:
+    """The never-negative rule, given the stock on the entry's date and the lowest stock on it or
+    any later date (before the entry): shared by ``_append`` and the ledger import."""
+    if on_day + delta < 0:
+        raise RuleViolation(_("库存不足：%(lot)s 在 %(day)s 的库存为 %(stock)s 千克，不能减少 %(qty)s 千克。"),
+                            code="stock_insufficient", fields={"quantity_kg": [_("超过库存")]}, lot=str(lot),
+                            day=f"{occurred_on:%Y-%m-%d}", stock=f"{on_day.normalize():f}",
+                            qty=f"{quantity_kg.normalize():f}")
+    if lowest + delta < 0:
+        raise RuleViolation(_("补录这条记录会使 %(lot)s 在 %(day)s 的库存变为负数（当日库存 %(stock)s 千克）。"),
+                            code="stock_negative_later", fields={"occurred_on": [_("会使之后的库存为负")]},
+                            lot=str(lot), day=f"{lowest_on:%Y-%m-%d}", stock=f"{lowest.normalize():f}")
 
 
 def _lowest_stock_from(business, lot, day) -> tuple[Decimal, Decimal, datetime.date]:
@@ -118,16 +152,16 @@ def _append(*, actor, balance: StockBalance, business, lot, kind, quantity_kg: D
     sign = sign_of(kind) if sign is None else sign
     delta = quantity_kg * sign
     if delta < 0:
-        on_day, lowest, lowest_on = _lowest_stock_from(business, lot, occurred_on)
-        if on_day + delta < 0:
-            raise RuleViolation(_("库存不足：%(lot)s 在 %(day)s 的库存为 %(stock)s 千克，不能减少 %(qty)s 千克。"),
-                                code="stock_insufficient", fields={"quantity_kg": [_("超过库存")]}, lot=str(lot),
-                                day=f"{occurred_on:%Y-%m-%d}", stock=f"{on_day.normalize():f}",
-                                qty=f"{quantity_kg.normalize():f}")
-        if lowest + delta < 0:
-            raise RuleViolation(_("补录这条记录会使 %(lot)s 在 %(day)s 的库存变为负数（当日库存 %(stock)s 千克）。"),
-                                code="stock_negative_later", fields={"occurred_on": [_("会使之后的库存为负")]},
-                                lot=str(lot), day=f"{lowest_on:%Y-%m-%d}", stock=f"{lowest.normalize():f}")
+        latest = (LedgerEntry.objects.filter(business=business, lot=lot).order_by("-occurred_on")
+                  .values_list("occurred_on", flat=True).first())
+        if latest is None or occurred_on >= latest:
+            # Nothing recorded after this date: the locked balance is the stock on it and after.
+            on_day = lowest = balance.quantity_kg
+            lowest_on = occurred_on
+        else:
+            on_day, lowest, lowest_on = _lowest_stock_from(business, lot, occurred_on)
+        refuse_if_negative(lot=lot, occurred_on=occurred_on, quantity_kg=quantity_kg, delta=delta, on_day=on_day,
+                           lowest=lowest, lowest_on=lowest_on)
     entry = LedgerEntry.objects.create(business=business, lot=lot, kind=kind, quantity_kg=delta,
                                        packages=packages * sign, occurred_on=occurred_on, region_code=business.region_code,
                                        recorded_by=actor if getattr(actor, "pk", None) else None, **fields)
@@ -206,12 +240,19 @@ def record_sale(*, actor, business, lot, quantity_kg, occurred_on, packages=0, b
                     quantity_kg=quantity_kg, packages=packages, occurred_on=occurred_on,
                     document_number=(document_number or "").strip()[:60], **parties)
     if buyer_business is not None:
-        transfer = DealerTransfer.objects.create(sale=entry, seller=business, buyer=buyer_business,
-                                                 region_code=buyer_business.region_code)
-        log_action(transfer, "licensing.transfer.created", actor=actor, parent=buyer_business)
-        _tell_dealers(buyer_business, key=f"transfer:{transfer.pk}", title="待确认的购进记录",
-                      body=f"{business.name} 登记向您销售 {lot} {quantity_kg.normalize():f} 千克，请在台账中确认或提出异议。")
+        open_transfer(actor=actor, sale=entry, business=business, buyer_business=buyer_business, lot=lot,
+                      quantity_kg=quantity_kg)
     return entry
+
+
+def open_transfer(*, actor, sale, business, buyer_business, lot, quantity_kg) -> DealerTransfer:
+    """A sale to a registered dealer waits for the buyer to confirm or dispute it; they are told."""
+    transfer = DealerTransfer.objects.create(sale=sale, seller=business, buyer=buyer_business,
+                                             region_code=buyer_business.region_code)
+    log_action(transfer, "licensing.transfer.created", actor=actor, parent=buyer_business)
+    _tell_dealers(buyer_business, key=f"transfer:{transfer.pk}", title="待确认的购进记录",
+                  body=f"{business.name} 登记向您销售 {lot} {quantity_kg.normalize():f} 千克，请在台账中确认或提出异议。")
+    return transfer
 
 
 def _tell_dealers(business, *, key, title, body, link=""):

@@ -27,18 +27,62 @@ def _clean_header(value) -> str:
 
 
 def read_table(data: bytes, filename: str) -> Table:
-    """Parse an uploaded .xlsx or .csv. Raises InvalidInput naming the problem."""
-    name = (filename or "").lower()
-    if name.endswith(".xlsx") or data[:2] == b"PK":
-        return _read_xlsx(data)
-    if name.endswith(".csv") or name.endswith(".txt"):
-        return _read_csv(data)
-    if name.endswith(".xls"):
-        raise InvalidInput(_("不支持旧版 .xls 文件，请在 Excel/WPS 中另存为 .xlsx 后上传。"), code="xls_unsupported")
-    raise InvalidInput(_("请上传 .xlsx 或 .csv 文件。"), code="file_type")
+    """Parse an uploaded .xlsx or .csv into memory. Raises InvalidInput naming the problem.
+    Large imports use ``open_table`` instead, which never holds the whole sheet."""
+    stream = open_table(data, filename)
+    return Table(stream.headers, list(stream.rows()), stream.first_row_number)
 
 
-def _read_xlsx(data: bytes) -> Table:
+class TableStream:
+    """The header of an uploaded sheet, and its non-blank data rows read afresh on every call to
+    ``rows()``: one row in memory at a time (openpyxl read-only / the csv reader)."""
+
+    def __init__(self, data: bytes, filename: str):
+        name = (filename or "").lower()
+        if name.endswith(".xlsx") or data[:2] == b"PK":
+            self._raw_rows = lambda: _xlsx_rows(data)
+        elif name.endswith(".csv") or name.endswith(".txt"):
+            text = _decode_csv(data)
+            self._raw_rows = lambda: _csv_rows(text)
+        elif name.endswith(".xls"):
+            raise InvalidInput(_("不支持旧版 .xls 文件，请在 Excel/WPS 中另存为 .xlsx 后上传。"), code="xls_unsupported")
+        else:
+            raise InvalidInput(_("请上传 .xlsx 或 .csv 文件。"), code="file_type")
+        self.headers, self._header_index = self._find_header()
+        self.first_row_number = self._header_index + 2
+
+    def _find_header(self):
+        """Exports often carry a title line or two above the header: the header is the fullest of
+        the first few non-blank rows."""
+        candidates = []
+        for i, row in enumerate(self._raw_rows()):
+            if _filled(row):
+                candidates.append((i, row))
+                if len(candidates) == 5:
+                    break
+        if not candidates:
+            raise InvalidInput(_("文件是空的。"), code="empty_file")
+        index, row = max(candidates, key=lambda c: (_filled(c[1]), -c[0]))
+        return [_clean_header(h) for h in row], index
+
+    def rows(self):
+        """The data rows below the header, blank rows skipped; more than MAX_ROWS is refused."""
+        count = 0
+        for i, row in enumerate(self._raw_rows()):
+            if i <= self._header_index or not _filled(row):
+                continue
+            count += 1
+            if count > MAX_ROWS:
+                raise InvalidInput(_("文件超过 %(n)s 行，请分批导入。"), code="too_many_rows", n=MAX_ROWS)
+            yield list(row)
+
+
+def open_table(data: bytes, filename: str) -> TableStream:
+    """An uploaded .xlsx or .csv, read as a stream. Raises InvalidInput naming the problem."""
+    return TableStream(data, filename)
+
+
+def _xlsx_rows(data: bytes):
     import zipfile
 
     from openpyxl import load_workbook
@@ -47,49 +91,31 @@ def _read_xlsx(data: bytes) -> Table:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise InvalidInput(_("无法读取该 Excel 文件，请确认是 .xlsx 格式且未加密。"), code="xlsx_unreadable") from exc
-    rows = []
-    for row in workbook.worksheets[0].iter_rows(values_only=True):
-        rows.append(list(row))
-        if len(rows) > MAX_ROWS + 10:
-            raise InvalidInput(_("文件超过 %(n)s 行，请分批导入。"), code="too_many_rows", n=MAX_ROWS)
-    workbook.close()
-    return _table(rows)
+    try:
+        yield from workbook.worksheets[0].iter_rows(values_only=True)
+    finally:
+        workbook.close()
 
 
-def _read_csv(data: bytes) -> Table:
+def _decode_csv(data: bytes) -> str:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            text = data.decode(encoding)
-            break
+            return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    else:  # pragma: no cover - gb18030 decodes any byte string
-        raise InvalidInput(_("无法识别文件编码，请另存为 UTF-8 或 GBK 编码的 CSV。"), code="csv_encoding")
+    raise InvalidInput(_("无法识别文件编码，请另存为 UTF-8 或 GBK 编码的 CSV。"),  # pragma: no cover - gb18030 decodes any
+                       code="csv_encoding")
+
+
+def _csv_rows(text: str):
     try:
-        rows = list(csv.reader(io.StringIO(text)))
+        yield from csv.reader(io.StringIO(text))
     except csv.Error as exc:
         raise InvalidInput(_("CSV 格式错误：%(error)s"), code="csv_invalid", error=str(exc)) from exc
-    if len(rows) > MAX_ROWS + 10:
-        raise InvalidInput(_("文件超过 %(n)s 行，请分批导入。"), code="too_many_rows", n=MAX_ROWS)
-    return _table(rows)
 
 
 def _filled(row) -> int:
     return sum(1 for c in row if c not in (None, "") and str(c).strip())
-
-
-def _table(rows) -> Table:
-    """Exports often carry a title line or two above the header: the header is the fullest of
-    the first few non-blank rows."""
-    candidates = [i for i, r in enumerate(rows) if _filled(r)][:5]
-    if not candidates:
-        raise InvalidInput(_("文件是空的。"), code="empty_file")
-    header = max(candidates, key=lambda i: (_filled(rows[i]), -i))
-    return Table([_clean_header(h) for h in rows[header]], _drop_blank(rows[header + 1:]), header + 2)
-
-
-def _drop_blank(rows):
-    return [r for r in rows if any(c not in (None, "") and str(c).strip() for c in r)]
 
 
 def map_columns(table: Table, columns: dict[str, tuple[str, ...]], required: tuple[str, ...]) -> dict[str, int]:
@@ -106,6 +132,42 @@ def map_columns(table: Table, columns: dict[str, tuple[str, ...]], required: tup
         raise InvalidInput(_("缺少必需的列：%(columns)s。请使用导入模板。"), code="missing_columns",
                            columns="、".join(missing))
     return found
+
+
+def write_rows_streamed(headers: list[str], rows, *, highlight_column: int | None = None) -> bytes:
+    """An .xlsx of one data sheet written row by row (openpyxl write-only), for error copies of
+    large imports: ``rows`` may be a generator and is never held whole."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font, PatternFill
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("数据")
+    for i, header in enumerate(headers):
+        sheet.column_dimensions[_column_letter(i + 1)].width = max(10, min(40, len(str(header)) * 2 + 4))
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="FFE0E0")
+    header_cells = []
+    for header in headers:
+        cell = WriteOnlyCell(sheet, value=header)
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for row in rows:
+        values = ["" if v is None else v for v in row]
+        if highlight_column is not None and highlight_column < len(values) and values[highlight_column]:
+            cell = WriteOnlyCell(sheet, value=values[highlight_column])
+            cell.fill = fill
+            values[highlight_column] = cell
+        sheet.append(values)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index)
 
 
 def write_workbook(headers: list[str], rows: list[list[object]], *, notes: list[tuple[str, str]] = (),

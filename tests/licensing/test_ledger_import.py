@@ -1,0 +1,208 @@
+"""The ledger import: a real .xlsx through the dealer portal, all rows or none, an error
+workbook naming each bad row, the template, and a real Celery worker."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from licensing import selectors, tasks
+from licensing.models import ImportJob, LedgerEntry, SeedLot, StockBalance
+from licensing.services.ledger_import import LEDGER_COLUMNS
+from tests.helpers import wait_for
+from tests.licensing.conftest import days_ago
+from tests.licensing.test_pages import login
+
+HEADERS = ["日期", "类型", "作物", "品种", "批号", "生产经营者", "数量（千克）", "件数", "对方", "电话", "村组", "票据号", "说明"]
+
+
+def good_rows():
+    return [
+        [days_ago(6), "购进", "玉米", "郑单958", "ZD2026-001", "北京德农种业有限公司", 200, 10, "北京德农种业有限公司", "", "", "FP-1", ""],
+        [days_ago(5).isoformat(), "销售", "玉米", "郑单958", "ZD2026-001", "北京德农种业有限公司", "40", 2, "赵大山", "13812345678",
+         "建平镇东村", "XS-1", ""],
+        [days_ago(4).isoformat(), "销售", "", "郑单958", "ZD2026-001", "北京德农种业有限公司", 20.5, 1, "建平县黑水镇农资店", "", "",
+         "XS-2", ""],
+        [days_ago(3).isoformat(), "损耗", "玉米", "郑单958", "ZD2026-001", "北京德农种业有限公司", 1.5, 0, "", "", "", "", "鼠害"],
+    ]
+
+
+def bad_rows():
+    return [
+        [days_ago(2).isoformat(), "销售", "玉米", "郑单958", "ZD2026-001", "北京德农种业有限公司", 1000, 50, "李四", "", "", "", ""],
+        [days_ago(2).isoformat(), "销售", "玉米", "不存在的品种", "X-1", "北京德农种业有限公司", 1, 0, "王五", "", "", "", ""],
+        [days_ago(400).isoformat(), "购进", "玉米", "郑单958", "ZD2026-001", "北京德农种业有限公司", 5, 0, "", "", "", "", ""],
+        [days_ago(2).isoformat(), "购进", "玉米", "郑单958", "ZD2026-009", "没有登记的厂家", 5, 0, "", "", "", "", ""],
+    ]
+
+
+def xlsx(rows) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["建平县丰收种子门市部购销台账"])  # a title line above the header
+    sheet.append(HEADERS)
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def upload(client, data, name="台账.xlsx"):
+    return client.post(reverse("portal:dealer_import"), {"file": SimpleUploadedFile(name, data)})
+
+
+@pytest.fixture
+def ready(shop_dealer, shop_b, lot, client):
+    login(client, shop_dealer)
+    return lot
+
+
+@pytest.mark.django_db
+def test_the_template_has_every_column(client, ready):
+    workbook = load_workbook(io.BytesIO(client.get(reverse("portal:dealer_import_template")).content))
+    assert [c.value for c in workbook.worksheets[0][1]] == [names[0] for names in LEDGER_COLUMNS.values()]
+
+
+@pytest.mark.django_db
+def test_a_good_file_applies_every_row(client, ready, shop, shop_b):
+    response = upload(client, xlsx(good_rows()))
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and response.url == reverse("portal:dealer_import_detail", args=[job.pk])
+    tasks.run_import(job.pk)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.SUCCEEDED and job.applied_count == 4
+    assert selectors.stock_of(shop, ready) == Decimal("138")
+    assert SeedLot.objects.count() == 1
+    sale = LedgerEntry.objects.get(document_number="XS-1")
+    assert (sale.counterparty_name, sale.farmer_phone, sale.farmer_village) == ("赵大山", "13812345678", "建平镇东村")
+    # A sale to a registered dealer of the county waits for them to confirm it.
+    assert LedgerEntry.objects.get(document_number="XS-2").transfer.buyer == shop_b
+    progress = client.get(reverse("portal:dealer_import_detail", args=[job.pk]), {"format": "json"}).json()
+    assert progress["finished"] and progress["processed"] == 4
+
+
+@pytest.mark.django_db
+def test_any_bad_row_means_nothing_is_applied_and_the_file_comes_back_with_errors(client, ready, shop):
+    upload(client, xlsx(good_rows() + bad_rows()))
+    job = ImportJob.objects.get()
+    tasks.run_import(job.pk)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED and job.error_count == 4
+    assert not LedgerEntry.objects.exists() and selectors.stock_of(shop, ready) == 0
+    errors = client.get(reverse("portal:dealer_import_errors", args=[job.pk]))
+    rows = list(load_workbook(io.BytesIO(b"".join(errors.streaming_content))).active.values)
+    assert rows[0][-1] == "错误"
+    assert [bool(r[-1]) for r in rows[1:]] == [False] * 4 + [True] * 4
+    messages = [r[-1] for r in rows[5:]]
+    assert "库存不足" in messages[0] and "不在品种目录中" in messages[1]
+    assert "天内" in messages[2] and "尚未登记" in messages[3]
+
+
+@pytest.mark.django_db
+def test_other_dealers_and_staff_cannot_see_the_job(client, ready, clerk, shop_b):
+    from tests.licensing.conftest import make_dealer
+
+    upload(client, xlsx(good_rows()))
+    job = ImportJob.objects.get()
+    for user in (make_dealer(clerk, shop_b, "13904217777"), clerk):
+        login(client, user)
+        assert client.get(reverse("portal:dealer_import_detail", args=[job.pk])).status_code == 404
+
+
+@pytest.mark.celery_worker
+def test_a_real_worker_runs_the_ledger_import(celery_worker, client, shop_dealer, shop_b, lot, shop):
+    login(client, shop_dealer)
+    upload(client, xlsx(good_rows()))
+    job = ImportJob.objects.get()
+    assert wait_for(lambda: ImportJob.objects.get(pk=job.pk).finished, seconds=60)
+    assert ImportJob.objects.get(pk=job.pk).status == ImportJob.Status.SUCCEEDED
+    assert selectors.stock_of(shop, lot) == Decimal("138")
+
+
+def _import(actor, business, data):
+    """Queue and run an import of ``data``; the finished job and its error column (or None)."""
+    from licensing.services import run_import, start_import
+    from seedreg.regulated import service_context
+
+    with service_context():
+        job = start_import(actor=actor, kind=ImportJob.Kind.LEDGER, upload=SimpleUploadedFile("台账.xlsx", data),
+                           business=business)
+    job = run_import(job.pk)
+    if not job.error_file:
+        return job, None
+    with job.error_file.open("rb") as f:
+        return job, [r[-1] or "" for r in list(load_workbook(io.BytesIO(f.read())).active.values)[1:]]
+
+
+def _ledger_state(business):
+    entries = sorted(
+        (e.kind, e.lot.lot_number, e.quantity_kg, e.packages, e.occurred_on, e.counterparty_name,
+         e.counterparty_business_id, e.counterparty_outside_id, e.farmer_phone, e.farmer_village, e.document_number,
+         e.reason, getattr(getattr(e, "transfer", None), "buyer_id", None))
+        for e in LedgerEntry.objects.filter(business=business).select_related("lot"))
+    balances = sorted((b.lot.lot_number, b.quantity_kg, b.packages)
+                      for b in StockBalance.objects.filter(business=business).select_related("lot"))
+    return entries, balances
+
+
+def _both_ways(monkeypatch, actor, business, data):
+    """The same file through the batched import and through the per-row services (the runner's
+    row-by-row path with ``apply_ledger_row``), each rolled back after it is looked at."""
+    import dataclasses
+
+    from django.db import transaction
+
+    from licensing.services.importing import IMPORTERS
+
+    results = []
+    for batched in (True, False):
+        with monkeypatch.context() as patch:
+            if not batched:
+                patch.setitem(IMPORTERS, ImportJob.Kind.LEDGER,
+                              dataclasses.replace(IMPORTERS[ImportJob.Kind.LEDGER], apply_all=None))
+            with transaction.atomic():
+                job, errors = _import(actor, business, data)
+                results.append((job.status, job.applied_count, errors, _ledger_state(business)))
+                transaction.set_rollback(True)
+    return results
+
+
+def stock_rule_rows():
+    """Purchases and sales of one lot across dates, out of date order, so that back-dated rows meet
+    the stock of later dates; rows 3, 5 and 8 must be refused."""
+    p = ["玉米", "郑单958", "ZD2026-001", "北京德农种业有限公司"]
+    return [
+        [days_ago(6).isoformat(), "购进", *p, 100, 5, "北京德农种业有限公司", "", "", "FP-1", ""],
+        [days_ago(2).isoformat(), "销售", *p, 60, 3, "赵大山", "13812345678", "东村", "XS-1", ""],
+        [days_ago(4).isoformat(), "销售", *p, 50, 0, "钱二", "", "", "XS-2", ""],  # d-2 would be -10
+        [days_ago(4).isoformat(), "销售", *p, 30, 0, "建平县黑水镇农资店", "", "", "XS-3", ""],
+        [days_ago(5).isoformat(), "销售", *p, 20, 0, "孙三", "", "", "XS-4", ""],  # d-2 would be -10
+        [days_ago(3).isoformat(), "购进", *p, 20, 1, "", "", "", "FP-2", ""],
+        [days_ago(5).isoformat(), "销售", *p, 25, 0, "李四", "", "", "XS-5", ""],  # lowest after: 5
+        [days_ago(7).isoformat(), "销售", *p, 10, 0, "周五", "", "", "XS-6", ""],  # nothing on d-7
+        [days_ago(3).isoformat(), "退货（购买方退回）", *p, 2.5, 0, "赵大山", "", "", "", "包装破损"],
+        [days_ago(1).isoformat(), "损耗", *p, 1.25, 0, "", "", "", "", "鼠害"],
+        [days_ago(2).isoformat(), "购进", "玉米", "郑单958", "ZD2026-NEW", "北京德农种业有限公司", 8, 0, "", "", "", "", ""],
+    ]
+
+
+@pytest.mark.django_db
+def test_the_batched_import_and_the_per_row_services_agree(monkeypatch, ready, shop_dealer, shop, shop_b):
+    rows = stock_rule_rows()
+    refused = _both_ways(monkeypatch, shop_dealer, shop, xlsx(rows))
+    assert refused[0] == refused[1]
+    status, _applied, errors, _state = refused[0]
+    assert status == ImportJob.Status.FAILED
+    assert [i + 1 for i, e in enumerate(errors) if e] == [3, 5, 8]
+    assert "会使" in errors[2] and "库存变为负数" in errors[2] and "库存不足" in errors[7]
+
+    accepted = _both_ways(monkeypatch, shop_dealer, shop, xlsx([r for i, r in enumerate(rows) if i + 1 not in (3, 5, 8)]))
+    assert accepted[0] == accepted[1]
+    status, applied, errors, (entries, balances) = accepted[0]
+    assert status == ImportJob.Status.SUCCEEDED and applied == 8 and errors is None
+    assert balances == [("ZD2026-001", Decimal("6.250"), 3), ("ZD2026-NEW", Decimal("8.000"), 0)]
+    assert [e[-1] for e in entries if e[10] == "XS-3"] == [shop_b.pk]  # the dealer sale awaits confirmation
