@@ -6,6 +6,7 @@ from seedreg.accounts.rules import (
     is_dealer,
     is_inspector,
     is_lab,
+    is_lab_reviewer,
     is_station_chief,
     is_station_staff,
     is_supervisor,
@@ -44,6 +45,8 @@ rules.add_perm("licensing.view_ledger", (is_dealer & owns_business) | ((is_stati
 rules.add_perm("licensing.register_lot", is_dealer | is_station_staff | can_inspect)
 rules.add_perm("licensing.record_count", (is_station_staff | can_inspect) & in_jurisdiction)
 rules.add_perm("licensing.record_lot_verdict", (is_lab | is_station_staff) & in_jurisdiction)
-rules.add_perm("licensing.draft_stop_sale", staff_here)
+# The county lab's reviewer drafts the order when a verdict is unqualified (labs.judge_sample);
+# only the chief reviews and issues it.
+rules.add_perm("licensing.draft_stop_sale", staff_here | (is_lab_reviewer & in_jurisdiction))
 rules.add_perm("licensing.lift_stop_sale", is_station_chief & in_jurisdiction)
 rules.add_perm("licensing.view_trace", (is_station_staff | is_inspector | is_supervisor) & in_jurisdiction)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("notifications/", include("seedreg.notifications.urls")),
     path("licensing/", include("licensing.urls")),
     path("inspections/", include("inspections.urls")),
+    path("labs/", include("labs.urls")),
     path("", home, name="home"),
     path("", include("portal.urls")),
 ]

@@ -1,0 +1,18 @@
+"""The laboratory's business rules. Views, tasks and other apps call these."""
+
+from .intake import receive_sample
+from .retests import (
+    acknowledge_report,
+    conclude_retest,
+    dispatch_backup,
+    objection_deadline,
+    receive_backup,
+    request_retest,
+)
+from .standards import add_comparison_tolerance, revise_quality_standard, revise_tolerance
+from .verdicts import judge_sample
+from .worksheets import enter_test_data, repeat_test, retract_test, review_test, submit_test, verdict_for
+
+__all__ = ["acknowledge_report", "add_comparison_tolerance", "conclude_retest", "dispatch_backup", "objection_deadline",
+           "receive_backup", "request_retest", "enter_test_data", "judge_sample", "receive_sample", "repeat_test", "retract_test",
+           "review_test", "revise_quality_standard", "revise_tolerance", "submit_test", "verdict_for"]

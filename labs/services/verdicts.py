@@ -1,0 +1,118 @@
+"""Verdict and test report (检验报告).
+
+``judge_sample`` turns the approved tests into the verdict (pure judgement on the frozen limits),
+issues the report PDF through ``seedreg.documents`` (serial, QR of its verification page) to the
+business's portal users, and records the verdict on the lot's quality history in licensing.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from licensing.models import DealerMembership
+from licensing.services import draft_stop_sale_order, record_lot_verdict
+from seedreg.accounts.permissions import require
+from seedreg.audit.services import log_action
+from seedreg.documents.services import issue_document
+from seedreg.errors import Conflict
+from seedreg.regulated import service
+
+from ..models import LabReport, LabSample, LabTest, Outcome
+from .worksheets import current_tests, verdict_for
+
+METHODS = {
+    "purity": "GB/T 3543.5 真实性和品种纯度鉴定",
+    "cleanliness": "GB/T 3543.3 净度分析",
+    "germination": "GB/T 3543.4 发芽试验",
+    "moisture": "GB/T 3543.6 水分测定（低恒温烘干法）",
+}
+
+
+def report_recipients(sample: LabSample):
+    """Who is sent the report in the portal: the users of the business the sample was drawn at
+    and, for a sample drawn in the market (at a business other than the producer), the
+    producer's users too (MOA order 50). An out-of-county producer has no portal account here:
+    its copy goes by post, recorded as a service record."""
+    ids = {sample.sample.sampling.business_id, getattr(sample.lot, "producer_id", None)} - {None}
+    return [m.user for m in DealerMembership.objects.filter(business_id__in=ids).select_related("user")
+            .order_by("user_id") if m.user.is_active]
+
+
+STOP_SALE_BASIS = "《中华人民共和国种子法》第四十八条、第四十九条；《农作物种子质量监督抽查管理办法》"
+
+
+def _record_on_lot(report: LabReport, *, actor):
+    """The verdict goes on the lot's quality history (making the lot and the business priority
+    targets of the next draw); an unqualified or fake lot gets a stop-sale order drafted for the
+    station's chief to review and issue."""
+    sample = report.sample
+    if sample.lot_id is None:
+        return
+    business = sample.sample.sampling.business
+    report.quality_record = record_lot_verdict(
+        actor=actor, lot=sample.lot, business=business, verdict=report.outcome, decided_on=timezone.localdate(),
+        source=f"检验报告 {report.document.serial}", details=report.details)
+    if report.outcome != Outcome.QUALIFIED and sample.purpose == LabSample.Purpose.FIRST_TEST:
+        reasons = "；".join(report.details.get("reasons", []))
+        report.stop_sale_order = draft_stop_sale_order(
+            actor=actor, lot=sample.lot, reason=f"经检验，{report.get_outcome_display()}：{reasons}"[:2000],
+            legal_basis=STOP_SALE_BASIS, source=f"检验报告 {report.document.serial}")
+    report.save(update_fields=["quality_record", "stop_sale_order"])
+
+
+def _result_rows(sample, verdict):
+    tests = current_tests(sample)
+    rows = []
+    for v in verdict.indexes:
+        t = tests[v.index]
+        rows.append({"index": v.index, "name": t.get_index_display(), "value": str(v.value), "passed": v.passed,
+                     "method": METHODS[v.index], "limit": str(v.limit.limit), "direction": v.limit.direction,
+                     "tolerance": str(v.limit.tolerance), "source": v.limit.source_text(),
+                     "tolerance_rule": v.limit.tolerance_rule, "tester": t.entered_by.display_name if t.entered_by else "",
+                     "reviewers": [r.reviewer.display_name for r in t.reviews.all() if r.decision == "approve"],
+                     "detail": t.result})
+    return rows
+
+
+@service
+def judge_sample(sample: LabSample, *, actor) -> LabReport:
+    """Judge a sample whose tests are all approved and issue its test report."""
+    require(actor, "labs.review_results", sample)
+    sample = LabSample.objects.select_for_update().get(pk=sample.pk)
+    if LabReport.objects.filter(sample=sample).exists():
+        raise Conflict(_("该样品已判定。"), code="already_judged")
+    if sample.purpose == LabSample.Purpose.RETEST:
+        raise Conflict(_("复检样品的结论由复检申请出具（与初检结果比较）。"), code="use_retest_conclusion")
+    verdict = verdict_for(sample)
+    report = LabReport(sample=sample, region_code=sample.region_code, outcome=verdict.outcome,
+                       details=verdict.as_dict(), results={"rows": _result_rows(sample, verdict)}, judged_by=actor)
+    report.save()
+    recipients = report_recipients(sample)
+    rows = report.results["rows"]
+    testers = list(dict.fromkeys(r["tester"] for r in rows if r["tester"]))
+    reviewers = list(dict.fromkeys(name for r in rows for name in r["reviewers"]))
+    report.document = issue_document(
+        source=report, doc_type="lab_report", title=f"种子质量检验报告（{sample.variety_name} {sample.lot_number}）",
+        region_code=sample.region_code, actor=actor, recipients=recipients,
+        context={"report": report, "sample": sample, "sampling": sample.sample.sampling, "rows": report.results["rows"],
+                 "verdict": report.details, "judged_on": timezone.localdate(),
+                 "testers": testers, "reviewers": reviewers})
+    report.save(update_fields=["document"])
+    _record_on_lot(report, actor=actor)
+    LabSample.objects.filter(pk=sample.pk).update(status=LabSample.Status.REPORTED)
+    log_action(report, "labs.sample.judged", actor=actor, parent=sample, data={"outcome": verdict.outcome,
+                                                                               "reasons": list(verdict.reasons)})
+    return report
+
+
+def can_view_report(user, document) -> bool:
+    """A dealer may download the reports on samples drawn at their own business."""
+    membership = getattr(user, "dealer_membership", None)
+    if not user.is_dealer or membership is None:
+        return False
+    report = LabReport.objects.filter(document=document).select_related("sample__sample__sampling").first()
+    return report is not None and report.sample.sample.sampling.business_id == membership.business_id
+
+
+__all__ = ["LabTest", "can_view_report", "judge_sample", "report_recipients"]

@@ -1,0 +1,321 @@
+"""The laboratory's pages. Thin: a form shapes the input, a service applies the rules, errors go
+back onto the form (422) or the page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from inspections.selectors import custody_chain, samples_awaiting_intake
+from licensing.views import _form_page, staff_required
+from seedreg.accounts.permissions import require
+from seedreg.errors import DomainError, NotFound
+
+from . import forms, selectors, services
+from .models import LabReport, LabSample, LabTest, QualityStandard, RetestRequest, ToleranceRow
+from .services.retests import acknowledge_report, objection_deadline
+
+
+# --- queue, intake, sample ----------------------------------------------------------------------
+@staff_required
+def queue(request):
+    require(request.user, "labs.view_samples")
+    samples = selectors.lab_queue(request.user, status=request.GET.get("status") or None)
+    per_page = request.GET.get("per_page", "50")
+    per_page = int(per_page) if per_page in ("50", "100", "200") else 50
+    page = Paginator(samples, per_page).get_page(request.GET.get("page"))
+    can_receive = request.user.has_perm("labs.receive_sample", None)
+    return render(request, "labs/queue.html", {
+        "page": page, "statuses": LabSample.Status.choices, "status": request.GET.get("status", ""),
+        "can_receive": can_receive, "awaiting": samples_awaiting_intake(request.user)[:20] if can_receive else []})
+
+
+@staff_required
+def intake(request):
+    require(request.user, "labs.receive_sample")
+    form = forms.IntakeForm(request.POST or None, initial={"seals_intact": True})
+
+    def apply(data):
+        sample = services.receive_sample(actor=request.user, **data)
+        return reverse("labs:sample_detail", args=[sample.pk])
+
+    return _form_page(request, form, "收样登记", apply, back=reverse("labs:queue"), submit="接收")
+
+
+def _sample(request, pk) -> LabSample:
+    return LabSample.objects.select_related("sample__sampling__business", "received_by").get_visible(request.user,
+                                                                                                      pk=pk)
+
+
+@staff_required
+def sample_detail(request, pk):
+    sample = _sample(request, pk)
+    tests = (LabTest.objects.filter(sample=sample).select_related("entered_by", "repeat_of")
+             .prefetch_related("reviews__reviewer").order_by("index", "created_at"))
+    report = LabReport.objects.filter(sample=sample).select_related("document").first()
+    first = sample.retest_of if sample.retest_of_id else sample
+    retest = RetestRequest.objects.filter(report__sample=first).select_related("retest_sample").first()
+    user = request.user
+    return render(request, "labs/sample_detail.html", {
+        "sample": sample, "tests": tests, "custody": custody_chain(sample.sample), "report": report, "retest": retest,
+        "first": first, "backup_custody": custody_chain(retest.retest_sample.sample) if retest and retest.retest_sample
+        else [],
+        "can_judge": (user.has_perm("labs.review_results", sample) and report is None
+                      and sample.purpose == LabSample.Purpose.FIRST_TEST),
+        "can_request_retest": (report is not None and retest is None and sample.purpose == LabSample.Purpose.FIRST_TEST
+                               and user.has_perm("labs.escalate_retest", report)),
+        "can_dispatch": retest is not None and retest.status == "requested" and user.has_perm("labs.dispatch_backup",
+                                                                                            retest),
+        "can_receive_backup": retest is not None and retest.status == "dispatched" and user.has_perm(
+            "labs.receive_sample", retest),
+        "can_conclude": retest is not None and retest.status == "testing" and user.has_perm("labs.review_results",
+                                                                                          retest),
+        "deadline": objection_deadline(report) if report and sample.purpose == LabSample.Purpose.FIRST_TEST else None,
+        "retest_form": forms.RetestRequestForm(), "dispatch_form": forms.DispatchForm(initial={"seals_intact": True})})
+
+
+@staff_required
+@require_POST
+def judge(request, pk):
+    sample = _sample(request, pk)
+    require(request.user, "labs.review_results", sample)
+    try:
+        services.judge_sample(sample, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    return redirect("labs:sample_detail", pk=sample.pk)
+
+
+# --- worksheet and review ------------------------------------------------------------------------
+def _test(request, pk) -> LabTest:
+    return LabTest.objects.select_related("sample", "entered_by").get_visible(request.user, pk=pk)
+
+
+@staff_required
+def worksheet(request, pk):
+    test = _test(request, pk)
+    errors, status = {}, 200
+    raw = dict(test.raw)
+    if request.method == "POST":
+        raw = {name: request.POST.get(name, "") for name, _label in forms.WORKSHEET_FIELDS[test.index]}
+        if test.index == "purity":
+            raw.update(method=request.POST.get("method", "growout"), trueness=request.POST.get("trueness", ""))
+        try:
+            test = services.enter_test_data(test, actor=request.user, raw=raw)
+            if request.POST.get("action") == "submit":
+                test = services.submit_test(test, actor=request.user)
+                messages.success(request, "已提交审核。")
+                return redirect("labs:sample_detail", pk=test.sample_id)
+            messages.success(request, "已保存。")
+            return redirect("labs:worksheet", pk=test.pk)
+        except DomainError as exc:
+            errors, status = exc.fields or {"__all__": [str(exc)]}, exc.status
+            errors.setdefault("__all__", [str(exc)])
+    fields = [{"name": n, "label": label, "value": raw.get(n, ""), "errors": errors.get(n, [])}
+              for n, label in forms.WORKSHEET_FIELDS[test.index]]
+    return render(request, "labs/worksheet.html", {
+        "test": test, "fields": fields, "errors": errors.get("__all__", []), "raw": raw,
+        "trueness_errors": errors.get("trueness", []),
+        "bands": [[b.low, b.high, str(b.limit)] for b in selectors.replicate_bands()],
+        "can_enter": request.user.has_perm("labs.enter_results", test) and test.is_editable,
+        "can_review": (request.user.has_perm("labs.review_results", test) and test.status == "submitted"
+                       and test.entered_by_id != request.user.pk),
+        "review_form": forms.ReviewForm(), "reviews": test.reviews.select_related("reviewer")}, status=status)
+
+
+@staff_required
+@require_POST
+def test_review(request, pk):
+    test = _test(request, pk)
+    require(request.user, "labs.review_results", test)
+    form = forms.ReviewForm(request.POST)
+    form.is_valid()
+    try:
+        services.review_test(test, actor=request.user, approve=request.POST.get("decision") == "approve",
+                             note=form.cleaned_data.get("note", ""))
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return redirect("labs:worksheet", pk=test.pk)
+    return redirect("labs:sample_detail", pk=test.sample_id)
+
+
+def _redo_view(request, pk, service, title, perm):
+    test = _test(request, pk)
+    require(request.user, perm, test)
+    form = forms.ReasonForm(request.POST or None)
+
+    def apply(data):
+        new = service(test, actor=request.user, reason=data["reason"])
+        return reverse("labs:worksheet", args=[new.pk])
+
+    return _form_page(request, form, f"{title}：{test}", apply, back=reverse("labs:worksheet", args=[test.pk]),
+                      submit=title)
+
+
+@staff_required
+def test_retract(request, pk):
+    return _redo_view(request, pk, services.retract_test, "撤回重做", "labs.enter_results")
+
+
+@staff_required
+def test_repeat(request, pk):
+    return _redo_view(request, pk, services.repeat_test, "复做", "labs.review_results")
+
+
+# --- re-tests ------------------------------------------------------------------------------------
+def _retest(request, pk) -> RetestRequest:
+    return RetestRequest.objects.select_related("report__sample").get_visible(request.user, pk=pk)
+
+
+@staff_required
+@require_POST
+def retest_request(request, pk):
+    sample = _sample(request, pk)
+    report = LabReport.objects.filter(sample=sample).first()
+    if report is None:
+        raise NotFound()
+    require(request.user, "labs.escalate_retest", report)
+    form = forms.RetestRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            services.request_retest(report, actor=request.user, **form.cleaned_data)
+            messages.success(request, "已登记复检申请。")
+        except DomainError as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, "请填写复检理由。")
+    return redirect("labs:sample_detail", pk=sample.pk)
+
+
+@staff_required
+@require_POST
+def retest_dispatch(request, pk):
+    retest = _retest(request, pk)
+    require(request.user, "labs.dispatch_backup", retest)
+    form = forms.DispatchForm(request.POST)
+    if form.is_valid():
+        try:
+            services.dispatch_backup(retest, actor=request.user, **form.cleaned_data)
+            messages.success(request, "已移交备份样品。")
+        except DomainError as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, "请填写移交对象。")
+    return redirect("labs:sample_detail", pk=retest.report.sample_id)
+
+
+@staff_required
+def retest_receive(request, pk):
+    retest = _retest(request, pk)
+    require(request.user, "labs.receive_sample", retest)
+    form = forms.ReceiveBackupForm(request.POST or None, initial={"seals_intact": True})
+
+    def apply(data):
+        lab_sample = services.receive_backup(retest, actor=request.user, **data)
+        return reverse("labs:sample_detail", args=[lab_sample.pk])
+
+    return _form_page(request, form, f"接收备份样品（复检）：{retest.report.sample.code}", apply, submit="接收",
+                      back=reverse("labs:sample_detail", args=[retest.report.sample_id]))
+
+
+@staff_required
+@require_POST
+def retest_conclude(request, pk):
+    retest = _retest(request, pk)
+    require(request.user, "labs.review_results", retest)
+    try:
+        services.conclude_retest(retest, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    return redirect("labs:sample_detail", pk=retest.report.sample_id)
+
+
+# --- dealer: their reports and objections ------------------------------------------------------------
+def _dealer_report(request, pk) -> LabReport:
+    report = LabReport.objects.select_related("sample__sample__sampling", "document").filter(pk=pk).first()
+    if report is None or not request.user.has_perm("labs.request_retest", report):
+        raise NotFound()
+    return report
+
+
+@login_required
+def my_reports(request):
+    if not request.user.is_dealer:
+        raise NotFound()
+    reports = selectors.reports_of_dealer(request.user)
+    return render(request, "labs/my_reports.html", {"reports": reports})
+
+
+@login_required
+def my_report(request, pk):
+    if not request.user.is_dealer:
+        raise NotFound()
+    report = _dealer_report(request, pk)
+    form = forms.DealerRetestForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "acknowledge":
+                acknowledge_report(report, user=request.user)
+                messages.success(request, "已确认收到检验报告。")
+                return redirect("labs:my_report", pk=report.pk)
+            if form.is_valid():
+                services.request_retest(report, actor=request.user, reason=form.cleaned_data["reason"])
+                messages.success(request, "复检申请已提交。")
+                return redirect("labs:my_report", pk=report.pk)
+            status = 422
+        except DomainError as exc:
+            exc.add_to_form(form)
+            status = exc.status
+    served = report.document.service_records.filter(recipient_user=request.user).exists()
+    return render(request, "labs/my_report.html", {
+        "report": report, "form": form, "served": served, "deadline": objection_deadline(report),
+        "retest": RetestRequest.objects.filter(report=report).first()}, status=status)
+
+
+# --- standards ------------------------------------------------------------------------------------
+@staff_required
+def standards(request):
+    require(request.user, "labs.view_standards")
+    show_all = request.GET.get("all") == "1"
+    rows = QualityStandard.objects.all() if show_all else QualityStandard.objects.in_force()
+    tolerances = ToleranceRow.objects.all() if show_all else ToleranceRow.objects.in_force()
+    return render(request, "labs/standards.html", {
+        "rows": rows, "tolerances": tolerances, "show_all": show_all,
+        "can_edit": request.user.has_perm("labs.edit_standards")})
+
+
+@staff_required
+def standard_revise(request, pk):
+    require(request.user, "labs.edit_standards")
+    row = QualityStandard.objects.filter(pk=pk, effective_until__isnull=True).first()
+    if row is None:
+        raise NotFound()
+    initial = {k: getattr(row, k) for k in ("standard", *services.standards.STANDARD_VALUES, "status", "source")}
+    form = forms.ReviseStandardForm(request.POST or None, initial=initial)
+
+    def apply(data):
+        services.revise_quality_standard(row, actor=request.user, **data)
+        return reverse("labs:standards")
+
+    return _form_page(request, form, f"修订质量标准：{row}", apply, back=reverse("labs:standards"))
+
+
+@staff_required
+def tolerance_revise(request, pk):
+    require(request.user, "labs.edit_standards")
+    row = ToleranceRow.objects.filter(pk=pk, effective_until__isnull=True).first()
+    if row is None:
+        raise NotFound()
+    form = forms.ReviseToleranceForm(request.POST or None, initial={"limit": row.limit, "status": row.status,
+                                                                    "source": row.source})
+
+    def apply(data):
+        services.revise_tolerance(row, actor=request.user, **data)
+        return reverse("labs:standards")
+
+    return _form_page(request, form, f"修订容许差：{row}", apply, back=reverse("labs:standards"))
