@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from mobile_api.urls import api_urlpatterns
 from portal.views import home
 from seedreg.health.views import healthz
 
@@ -17,6 +18,8 @@ urlpatterns = [
     path("", include("seedreg.documents.urls")),
     path("notifications/", include("seedreg.notifications.urls")),
     path("licensing/", include("licensing.urls")),
+    *api_urlpatterns,
+    path("mobile/", include("mobile_api.urls")),
     path("", home, name="home"),
     path("", include("portal.urls")),
 ]

@@ -1,0 +1,73 @@
+"""Device tokens: issue on a password login, touch on use, revoke by the holder or the chief."""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from seedreg.accounts.permissions import require
+from seedreg.audit.services import audited, log_action
+from seedreg.errors import InvalidInput
+from seedreg.regulated import service
+
+from .models import DeviceToken, hash_token
+
+# last_used_at is informative (the token list shows it); writing it on every request would
+# turn every read into a write, so it is refreshed at most this often.
+TOUCH_INTERVAL = datetime.timedelta(minutes=5)
+
+
+@service
+def issue_device_token(*, actor, device_id: str, device_name: str = "", app_version: str = "") -> tuple[DeviceToken, str]:
+    """A new token for ``actor``'s phone: returns the row and the raw token (shown once).
+
+    A phone that logs in again replaces its own earlier token (same user, same device id), so
+    the list shows one row per phone and a reinstalled app does not leave a live stray token."""
+    require(actor, "mobile_api.hold_token",
+            message=_("只有持执法证的执法人员可以使用手机执法终端。"))
+    device_id = (device_id or "").strip()
+    if not device_id:
+        raise InvalidInput(_("缺少设备标识。"), fields={"device_id": _("必填")})
+    now = timezone.now()
+    for old in DeviceToken.objects.filter(user=actor, device_id=device_id, revoked_at__isnull=True):
+        with audited(old, "mobile_api.token.revoked", actor=actor, reason="同一设备重新登录"):
+            old.revoked_at, old.revoked_by, old.revoke_reason = now, actor, "同一设备重新登录"
+            old.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    raw = secrets.token_urlsafe(32)
+    token = DeviceToken.objects.create(
+        user=actor, token_hash=hash_token(raw), prefix=raw[:8], device_id=device_id,
+        device_name=device_name.strip(), app_version=app_version.strip(), created_at=now,
+        expires_at=now + datetime.timedelta(days=settings.MOBILE_TOKEN_DAYS))
+    log_action(token, "mobile_api.token.issued", actor=actor, data={"device_id": device_id})
+    return token, raw
+
+
+@service
+def revoke_device_token(*, actor, token: DeviceToken, reason: str = "") -> DeviceToken:
+    """Cut a phone off at once: its next request is refused (401)."""
+    require(actor, "mobile_api.revoke_token", token)
+    if token.revoked_at is not None:
+        return token
+    with audited(token, "mobile_api.token.revoked", actor=actor, reason=reason):
+        token.revoked_at, token.revoked_by, token.revoke_reason = timezone.now(), actor, reason[:200]
+        token.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    return token
+
+
+@service
+def touch_device_token(token: DeviceToken, *, app_version: str = "") -> None:
+    """Record that the phone was seen (not audited: it changes nothing regulatory)."""
+    now = timezone.now()
+    changes = {}
+    if token.last_used_at is None or now - token.last_used_at > TOUCH_INTERVAL:
+        changes["last_used_at"] = now
+    if app_version and app_version != token.app_version:
+        changes["app_version"] = app_version[:40]
+    if changes:
+        DeviceToken.objects.filter(pk=token.pk).update(**changes)
+        for name, value in changes.items():
+            setattr(token, name, value)
