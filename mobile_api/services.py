@@ -40,7 +40,7 @@ def issue_device_token(*, actor, device_id: str, device_name: str = "", app_vers
     raw = secrets.token_urlsafe(32)
     token = DeviceToken.objects.create(
         user=actor, token_hash=hash_token(raw), prefix=raw[:8], device_id=device_id,
-        device_name=device_name.strip(), app_version=app_version.strip(), created_at=now,
+        device_name=device_name.strip(), app_version=app_version.strip(), created_at=now, last_used_at=now,
         expires_at=now + datetime.timedelta(days=settings.MOBILE_TOKEN_DAYS))
     log_action(token, "mobile_api.token.issued", actor=actor, data={"device_id": device_id})
     return token, raw
@@ -58,9 +58,9 @@ def revoke_device_token(*, actor, token: DeviceToken, reason: str = "") -> Devic
     return token
 
 
-@service
 def touch_device_token(token: DeviceToken, *, app_version: str = "") -> None:
-    """Record that the phone was seen (not audited: it changes nothing regulatory)."""
+    """Record that the phone was seen (not audited: it changes nothing regulatory). Most
+    requests change nothing here and open no transaction."""
     now = timezone.now()
     changes = {}
     if token.last_used_at is None or now - token.last_used_at > TOUCH_INTERVAL:
@@ -68,6 +68,11 @@ def touch_device_token(token: DeviceToken, *, app_version: str = "") -> None:
     if app_version and app_version != token.app_version:
         changes["app_version"] = app_version[:40]
     if changes:
-        DeviceToken.objects.filter(pk=token.pk).update(**changes)
-        for name, value in changes.items():
-            setattr(token, name, value)
+        _save_token_use(token, changes)
+
+
+@service
+def _save_token_use(token, changes):
+    DeviceToken.objects.filter(pk=token.pk).update(**changes)
+    for name, value in changes.items():
+        setattr(token, name, value)

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "seedreg.documents",
     "seedreg.notifications",
     "seedreg.demo",
+    "seedreg.sync",
     # domain, in the order of the regulatory flow
     "licensing",
     "inspections",

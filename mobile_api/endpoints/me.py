@@ -53,6 +53,6 @@ def colleagues_of(user: User):
 def me(request):
     user = request.auth.user
     return {"id": user.pk, "username": user.username, "name": user.display_name, "role": user.role,
-            "role_label": user.get_role_display(), "enforcement_id": user.enforcement_id or "",
+            "role_label": str(user.get_role_display()), "enforcement_id": user.enforcement_id or "",
             "region_code": user.region_id or "", "region_name": user.region.name if user.region else "",
             "unit": user.unit, "phone": user.phone, "partners": [person(u) for u in colleagues_of(user)[:100]]}

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from mobile_api.api import api
+from tests.licensing.conftest import make_business
 from tests.mobile_api.conftest import Phone, login, raw_token_for
 
 REFUSED = ["lab", "dealer", "revoked", "expired", "none"]
@@ -22,7 +23,7 @@ REFUSED = ["lab", "dealer", "revoked", "expired", "none"]
 class Op:
     call: Any  # (phone, world) -> response
     outsider: int  # what the other county's inspector gets
-    hidden: tuple = ()  # our county's texts that must not appear in the outsider's answer
+    hidden: tuple = ()  # our county's texts (or world -> text) that must not appear in the outsider's answer
     public: dict = field(default_factory=dict)  # persona -> status, for operations without a token
 
 
@@ -42,6 +43,12 @@ OPS: dict[str, Op] = {
     "auth_token_list": Op(lambda p, w: p.get("/auth/tokens", {"county": "true"}), 200, hidden=("jianping-phone",)),
     "auth_token_revoke": Op(lambda p, w: p.post(f"/auth/tokens/{w.inspector_token_id}/revoke", {}), 404),
     "me_profile": Op(lambda p, w: p.get("/me"), 200, hidden=("张执法", "刘执法")),
+    "businesses_nearby": Op(lambda p, w: p.get("/businesses/nearby", {"lat": 41.403, "lng": 119.643}), 200,
+                            hidden=("建平县丰收种子门市部",)),
+    "business_detail": Op(lambda p, w: p.get(f"/businesses/{w.shop.pk}"), 404),
+    "varieties_list": Op(lambda p, w: p.get("/varieties"), 200),
+    "changes_since": Op(lambda p, w: p.get("/changes"), 200,
+                        hidden=(lambda w: f'"kind":"business","id":"{w.shop.pk}"',)),
 }
 
 
@@ -55,7 +62,8 @@ def test_every_operation_has_a_row_in_the_matrix():
 
 
 @pytest.fixture
-def world(inspector, inspector2, shop, lab_tech, dealer, outside_inspector):
+def world(inspector, inspector2, lab_tech, dealer, outside_inspector, clerk):
+    shop = make_business(clerk, latitude=41.403, longitude=119.643)
     token = login(inspector, device_id="jianping-phone")
     from mobile_api.models import DeviceToken
 
@@ -107,6 +115,7 @@ def test_the_other_countys_inspector_sees_nothing_of_ours(world, operation_id):
     assert response.status_code == op.outsider, response.content
     text = response.content.decode()
     for marker in op.hidden:
+        marker = marker(world) if callable(marker) else marker
         assert marker not in text
     if op.outsider == 404:
         assert response.json()["code"] == "not_found"
@@ -117,3 +126,6 @@ def test_our_inspector_may_use_every_operation(world, operation_id):
     op = OPS[operation_id]
     response = op.call(Phone(world.extra["token"]), world)
     assert response.status_code < 300, response.content
+    text = response.content.decode()
+    for marker in op.hidden:  # what the outsider must not see is really there for us
+        assert (marker(world) if callable(marker) else marker) in text
