@@ -1,0 +1,129 @@
+"""Photo processing for findings and complaint evidence (DESIGN.md section 4, Files).
+
+Every upload is decoded and re-encoded with Pillow, which drops anything hidden in the file;
+the EXIF orientation is applied to the pixels; EXIF time and GPS are kept as data (returned
+here, stored on ``Photo``) and stripped from the stored JPEG; a thumbnail is made. JPEGs are
+decoded at reduced size with ``Image.draft`` (the decoder's DCT scaling: 1/2, 1/4, 1/8), which
+is what keeps a 12-megapixel photo fast and small in memory: we never need more than
+``MAX_EDGE`` pixels."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from seedreg.errors import InvalidInput
+
+MAX_BYTES = 25 * 1024 * 1024
+# 1600 px on the long edge reads a label or a licence on a screen and in print; a 12 MP phone
+# photo (4000×3000) then decodes at 1/2 scale.
+MAX_EDGE = 1600
+THUMB_EDGE = 320
+ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "MPO"}
+# Pillow refuses decompression bombs above this; phones produce at most ~50 MP.
+Image.MAX_IMAGE_PIXELS = 120_000_000
+
+_EXIF_IFD, _GPS_IFD = 0x8769, 0x8825
+_DATETIME_ORIGINAL, _DATETIME, _OFFSET_ORIGINAL = 0x9003, 0x0132, 0x9011
+
+
+@dataclass
+class ProcessedPhoto:
+    image: bytes
+    thumbnail: bytes
+    width: int
+    height: int
+    taken_at: datetime.datetime | None
+    latitude: Decimal | None
+    longitude: Decimal | None
+
+
+def _taken_at(exif) -> datetime.datetime | None:
+    ifd = exif.get_ifd(_EXIF_IFD)
+    raw = ifd.get(_DATETIME_ORIGINAL) or exif.get(_DATETIME)
+    if not raw:
+        return None
+    try:
+        naive = datetime.datetime.strptime(str(raw).strip("\x00 "), "%Y:%m:%d %H:%M:%S")
+    except ValueError:
+        return None
+    offset = ifd.get(_OFFSET_ORIGINAL)
+    if offset:
+        try:
+            sign = -1 if str(offset).startswith("-") else 1
+            hours, minutes = str(offset).lstrip("+-").split(":")
+            tz = datetime.timezone(sign * datetime.timedelta(hours=int(hours), minutes=int(minutes)))
+            return naive.replace(tzinfo=tz)
+        except ValueError:
+            pass
+    # Phones write local time without a zone: the county's zone is the only sensible reading.
+    return timezone.make_aware(naive, timezone.get_default_timezone())
+
+
+def _degrees(value, ref) -> Decimal | None:
+    try:
+        d, m, s = (float(v) for v in value)
+    except (TypeError, ValueError, ZeroDivisionError):
+        return None
+    result = d + m / 60 + s / 3600
+    if str(ref).upper() in ("S", "W"):
+        result = -result
+    return Decimal(result).quantize(Decimal("0.000001"), ROUND_HALF_UP)
+
+
+def _gps(exif) -> tuple[Decimal | None, Decimal | None]:
+    gps = exif.get_ifd(_GPS_IFD)
+    if not gps or 2 not in gps or 4 not in gps:
+        return None, None
+    lat, lon = _degrees(gps[2], gps.get(1, "N")), _degrees(gps[4], gps.get(3, "E"))
+    if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None, None
+    return lat, lon
+
+
+def _jpeg(image: Image.Image, quality: int) -> bytes:
+    out = io.BytesIO()
+    # No exif=, no icc_profile=: the stored file carries pixels only.
+    image.save(out, "JPEG", quality=quality, optimize=True)
+    return out.getvalue()
+
+
+def process_photo(data: bytes) -> ProcessedPhoto:
+    """Check, decode (reduced for JPEG), orient, strip and re-encode a photo."""
+    if not data:
+        raise InvalidInput(_("照片文件为空。"), code="photo_empty", fields={"photo": [_("文件为空")]})
+    if len(data) > MAX_BYTES:
+        raise InvalidInput(_("照片超过25MB。"), code="photo_too_large", fields={"photo": [_("文件过大")]})
+    try:
+        image = Image.open(io.BytesIO(data))
+        if image.format not in ALLOWED_FORMATS:
+            raise InvalidInput(_("只接受JPEG、PNG或WebP照片。"), code="photo_type", fields={"photo": [_("格式不支持")]})
+        exif = image.getexif()
+        taken_at = _taken_at(exif)
+        latitude, longitude = _gps(exif)
+        if image.format in ("JPEG", "MPO"):
+            w, h = image.size
+            scale = max(w, h) / MAX_EDGE
+            if scale > 1:
+                # draft() picks the largest DCT reduction that still gives at least this size.
+                image.draft("RGB", (int(w / scale), int(h / scale)))
+        image.load()
+    except InvalidInput:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError, ValueError) as exc:
+        raise InvalidInput(_("无法识别的照片文件。"), code="photo_invalid", fields={"photo": [_("不是有效的图片")]}) from exc
+    image = ImageOps.exif_transpose(image)
+    if image.mode not in ("RGB", "L"):
+        image = image.convert("RGB")
+    image.thumbnail((MAX_EDGE, MAX_EDGE), Image.Resampling.LANCZOS)
+    stored = _jpeg(image, 85)
+    thumb = image.copy()
+    thumb.thumbnail((THUMB_EDGE, THUMB_EDGE), Image.Resampling.LANCZOS)
+    return ProcessedPhoto(image=stored, thumbnail=_jpeg(thumb, 80), width=image.width, height=image.height,
+                          taken_at=taken_at, latitude=latitude, longitude=longitude)
