@@ -3,18 +3,13 @@ so a list of 40 businesses costs what a list of 4 does."""
 
 from __future__ import annotations
 
-import math
-
 from django.db.models import Prefetch
 from django.utils import timezone
-from geopy.distance import geodesic
 
 from licensing.models import Business, Filing, SeedLicence
 from licensing.public import licence_facts
+from seedreg.lib.geo import bounding_box, distance_m
 
-# Metres per degree of latitude (and of longitude at the equator), for the bounding box only;
-# the distance itself is geodesic (WGS-84 ellipsoid).
-METRES_PER_DEGREE = 111_320
 MAX_CANDIDATES = 5000
 
 
@@ -54,14 +49,6 @@ def business_card(business: Business, on=None) -> dict:
     }
 
 
-def bounding_box(lat: float, lng: float, radius_m: float):
-    dlat = radius_m / METRES_PER_DEGREE
-    # Near the poles a degree of longitude shrinks to nothing: cap the box at the whole circle.
-    cos = math.cos(math.radians(min(abs(lat), 89.9)))
-    dlng = min(180.0, radius_m / (METRES_PER_DEGREE * cos))
-    return lat - dlat, lat + dlat, lng - dlng, lng + dlng
-
-
 def nearby_businesses(user, lat: float, lng: float, radius_m: float, *, limit: int) -> list[tuple[Business, float]]:
     """Businesses the user may see within ``radius_m`` of (lat, lng), nearest first, with the
     geodesic distance in metres. The indexed latitude/longitude columns prefilter a box; the
@@ -73,7 +60,7 @@ def nearby_businesses(user, lat: float, lng: float, radius_m: float, *, limit: i
                   [:MAX_CANDIDATES])
     found = []
     for business in candidates:
-        metres = geodesic((lat, lng), (float(business.latitude), float(business.longitude))).meters
+        metres = distance_m((lat, lng), (business.latitude, business.longitude))
         if metres <= radius_m:
             found.append((business, metres))
     found.sort(key=lambda pair: (pair[1], pair[0].pk))
