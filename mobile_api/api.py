@@ -12,7 +12,7 @@ from ninja.renderers import JSONRenderer
 from seedreg.errors import install_api_handlers
 
 from .auth import DeviceTokenAuth, PerUserThrottle
-from .endpoints import auth, changes, directory, me
+from .endpoints import auth, changes, directory, me, scan
 
 
 class CompactJSONRenderer(JSONRenderer):
@@ -39,3 +39,4 @@ api.add_router("", auth.router)
 api.add_router("", me.router)
 api.add_router("", directory.router)
 api.add_router("", changes.router)
+api.add_router("", scan.router)

@@ -11,11 +11,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from mobile_api.api import api
 from tests.licensing.conftest import make_business
 from tests.mobile_api.conftest import Phone, login, raw_token_for
+from tests.mobile_api.test_scan import qr_photo
 
+SEED_BAG = "郑单958\n某种业公司\n0001170315123456789\nwww.zzsc.cn/q/1"
 REFUSED = ["lab", "dealer", "revoked", "expired", "none"]
 
 
@@ -47,6 +50,9 @@ OPS: dict[str, Op] = {
                             hidden=("建平县丰收种子门市部",)),
     "business_detail": Op(lambda p, w: p.get(f"/businesses/{w.shop.pk}"), 404),
     "varieties_list": Op(lambda p, w: p.get("/varieties"), 200),
+    "scan_seed_bag_text": Op(lambda p, w: p.post("/scans/seed-bag", {"text": SEED_BAG, "business_id": w.shop.pk}), 404),
+    "scan_seed_bag_photo": Op(lambda p, w: p.upload("/scans/seed-bag/photo", {
+        "photo": SimpleUploadedFile("bag.png", qr_photo(SEED_BAG, fmt="PNG")), "business_id": str(w.shop.pk)}), 404),
     "changes_since": Op(lambda p, w: p.get("/changes"), 200,
                         hidden=(lambda w: f'"kind":"business","id":"{w.shop.pk}"',)),
 }
