@@ -12,7 +12,7 @@ class InspectionsConfig(AppConfig):
         from seedreg.documents.types import register_document_type
         from seedreg.regions.station_settings import register as setting
 
-        from . import rules  # noqa: F401  (registers the permissions)
+        from . import rules, sync  # noqa: F401  (registers the permissions)
         from .demo import build_inspections
 
         setting("inspection_geofence_radius_m", 300, "现场检查定位允许偏离登记地址的半径（米）", kind=int, minimum=20,
@@ -37,3 +37,4 @@ class InspectionsConfig(AppConfig):
         nav("我的任务", "inspections:my_tasks", {Role.INSPECTOR}, order=190)
         nav("投诉举报", "inspections:complaint_list", staff, order=210)
         demo("inspections.campaigns", build_inspections, order=400)
+        sync.connect()

@@ -12,7 +12,7 @@ from ninja.renderers import JSONRenderer
 from seedreg.errors import install_api_handlers
 
 from .auth import DeviceTokenAuth, PerUserThrottle
-from .endpoints import auth, changes, directory, me, scan
+from .endpoints import auth, changes, directory, me, scan, tasks
 
 
 class CompactJSONRenderer(JSONRenderer):
@@ -40,3 +40,4 @@ api.add_router("", me.router)
 api.add_router("", directory.router)
 api.add_router("", changes.router)
 api.add_router("", scan.router)
+api.add_router("", tasks.router)

@@ -65,3 +65,56 @@ def nearby_businesses(user, lat: float, lng: float, radius_m: float, *, limit: i
             found.append((business, metres))
     found.sort(key=lambda pair: (pair[1], pair[0].pk))
     return found[:limit]
+
+
+def my_open_tasks(user, *, until):
+    """The user's open tasks planned up to ``until`` (or not yet planned), with everything the
+    download shows prefetched: a constant number of queries whatever the number of tasks."""
+    from django.db.models import F, Q
+
+    from inspections.models import Task
+
+    businesses = with_card_details(Business.objects.all())
+    return (Task.objects.visible_to(user).filter(inspectors=user, status=Task.Status.OPEN)
+            .filter(Q(planned_on__isnull=True) | Q(planned_on__lte=until))
+            .select_related("campaign")
+            .prefetch_related("inspectors", Prefetch("business", queryset=businesses))
+            .order_by(F("planned_on").asc(nulls_last=True), "due_on", "id"))
+
+
+def open_rectifications_by_business(business_ids) -> dict[int, list[dict]]:
+    from inspections.models import RectificationOrder
+
+    out: dict[int, list[dict]] = {}
+    for order in (RectificationOrder.objects.filter(business_id__in=business_ids,
+                                                    status=RectificationOrder.Status.OPEN)
+                  .select_related("document").order_by("deadline_on", "id")):
+        out.setdefault(order.business_id, []).append({
+            "id": order.pk, "client_uuid": str(order.client_uuid), "items": order.items, "issued_on": order.issued_on,
+            "deadline_on": order.deadline_on, "serial": order.document.serial if order.document_id else ""})
+    return out
+
+
+def applicable_checklist_codes(card: dict, items) -> list[str]:
+    licence_holder = any(lic["is_valid"] for lic in card["licences"])
+    filing_holder = bool(card["filings"])
+    return [i.code for i in items if i.applies(registered=True, licence_holder=licence_holder,
+                                               filing_holder=filing_holder)]
+
+
+def reference_data() -> dict:
+    """Checklist items, finding types and sampling rules: small tables, sent whole."""
+    from inspections.models import ChecklistItem, FindingType, PrimarySampleRule, SamplingRule
+
+    return {
+        "checklist_items": [{"code": i.code, "text": i.text, "legal_basis": i.legal_basis, "applies_to": i.applies_to,
+                             "finding_type": i.finding_type.code, "position": i.position}
+                            for i in ChecklistItem.objects.filter(active=True).select_related("finding_type")],
+        "finding_types": [{"code": f.code, "label": f.label} for f in FindingType.objects.all()],
+        "sampling_rules": [{"crop_code": r.crop.code, "crop_name": r.crop.name, "max_lot_kg": r.max_lot_kg,
+                            "submitted_sample_g": r.submitted_sample_g} for r in
+                           SamplingRule.objects.select_related("crop")],
+        "primary_sample_rules": [{"containers_from": r.containers_from, "containers_to": r.containers_to,
+                                  "primary_samples": r.primary_samples, "per_container": r.per_container,
+                                  "rule": r.rule} for r in PrimarySampleRule.objects.all()],
+    }

@@ -8,6 +8,7 @@ from mobile_api.models import DeviceToken, hash_token
 from seedreg.accounts.roles import Role
 from seedreg.regulated import service_context
 from tests.factories import JIANPING, PASSWORD, make_user
+from tests.inspections.conftest import directory, inspector3, shops  # noqa: F401  (fixtures)
 from tests.licensing.conftest import crops, licensed, shop, varieties  # noqa: F401  (fixtures)
 
 API = "/api/mobile/v1"

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from inspections import services as inspections
 from mobile_api.api import api
 from tests.licensing.conftest import make_business
 from tests.mobile_api.conftest import Phone, login, raw_token_for
@@ -53,6 +54,7 @@ OPS: dict[str, Op] = {
     "scan_seed_bag_text": Op(lambda p, w: p.post("/scans/seed-bag", {"text": SEED_BAG, "business_id": w.shop.pk}), 404),
     "scan_seed_bag_photo": Op(lambda p, w: p.upload("/scans/seed-bag/photo", {
         "photo": SimpleUploadedFile("bag.png", qr_photo(SEED_BAG, fmt="PNG")), "business_id": str(w.shop.pk)}), 404),
+    "tasks_download": Op(lambda p, w: p.get("/tasks"), 200, hidden=("建平县丰收种子门市部",)),
     "changes_since": Op(lambda p, w: p.get("/changes"), 200,
                         hidden=(lambda w: f'"kind":"business","id":"{w.shop.pk}"',)),
 }
@@ -68,8 +70,12 @@ def test_every_operation_has_a_row_in_the_matrix():
 
 
 @pytest.fixture
-def world(inspector, inspector2, lab_tech, dealer, outside_inspector, clerk):
+def world(inspector, inspector2, lab_tech, dealer, outside_inspector, clerk, chief):
     shop = make_business(clerk, latitude=41.403, longitude=119.643)
+    for person in (inspector, inspector2):
+        inspections.save_inspector_profile(person, actor=chief)
+    inspections.create_task(actor=clerk, business=shop, kind="ad_hoc", due_on=datetime.date.today(),
+                            inspectors=[inspector, inspector2])
     token = login(inspector, device_id="jianping-phone")
     from mobile_api.models import DeviceToken
 
