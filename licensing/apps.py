@@ -22,6 +22,14 @@ class LicensingConfig(AppConfig):
 
         setting("filing_branch_working_days", 15, "分支机构备案期限（取得营业执照后工作日数）", kind=int)
         setting("licence_reminder_days", "90,30,7", "许可证到期提醒（到期前天数，逗号分隔）", kind=str)
+        setting("ledger_backdate_days", 30, "台账补录期限（可补录多少天前发生的记录）", kind=int, minimum=0, maximum=366)
+        setting("ledger_count_tolerance_kg", "0", "库存清点允许差异（千克）", kind=str)
+        setting("ledger_gap_days", 20, "台账断档提示（销售季内连续多少天无记录）", kind=int, minimum=1)
+        setting("ledger_season_months", "3,4,5", "销售季（月份，逗号分隔）", kind=str)
+        from .public import lot_public_status
+
+        register_document_type("stop_sale_order", label="停止销售通知书", abbreviation="种停",
+                               template="licensing/documents/stop_sale_order.html", public_status=lot_public_status)
         register_document_type("filing_receipt", label="种子经营备案回执", abbreviation="种备",
                                template="licensing/documents/filing_receipt.html")
         register_schedule("许可：许可证到期提醒", "licensing.tasks.send_expiry_reminders",

@@ -123,3 +123,39 @@ def cached_public_search(query: str, render=None):
         found = compute()
         cache.set(key, found, seconds)
     return found
+
+
+# --- seed lots ----------------------------------------------------------------------------------
+# The lot-status page (the QR on a sales receipt) shows the label facts and whether the lot is
+# under a stop-sale order now; never who holds it or who bought it.
+
+def lot_by_token(token: str):
+    from .models import SeedLot
+
+    return (SeedLot.objects.select_related("variety__crop", "producer", "producer_outside")
+            .filter(public_token=token).first())
+
+
+def lot_public_facts(lot) -> dict:
+    from .models import StopSaleOrder
+
+    orders = list(StopSaleOrder.objects.in_force().filter(lot=lot).select_related("document"))
+    return {
+        "crop": lot.variety.crop.name, "variety": lot.variety.name, "lot_number": lot.lot_number,
+        "approval": lot.variety.approval_or_registration, "producer": lot.producer_name,
+        "seed_class": lot.get_seed_class_display(), "production_date": lot.production_date,
+        "test_date": lot.test_date, "guarantee_months": lot.guarantee_months,
+        "purity": lot.purity, "cleanliness": lot.cleanliness, "germination": lot.germination, "moisture": lot.moisture,
+        "stopped": bool(orders),
+        "orders": [{"serial": o.serial, "issued_at": o.issued_at, "reason": o.reason} for o in orders],
+    }
+
+
+def lot_public_status(document) -> list[tuple[str, str]]:
+    """Live facts on a stop-sale order's public verification page."""
+    order = document.source
+    if order is None:
+        return []
+    if order.lifted_at:
+        return [("执行状态", f"已于 {timezone.localtime(order.lifted_at):%Y-%m-%d} 解除")]
+    return [("执行状态", "执行中：该批种子停止销售" if order.is_in_force else order.get_status_display())]

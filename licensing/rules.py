@@ -4,8 +4,11 @@ from seedreg.accounts.rules import (
     can_inspect,
     in_jurisdiction,
     is_dealer,
+    is_inspector,
+    is_lab,
     is_station_chief,
     is_station_staff,
+    is_supervisor,
 )
 
 
@@ -31,3 +34,15 @@ rules.add_perm("licensing.record_document_check", (is_station_staff | can_inspec
 rules.add_perm("licensing.manage_dealer_accounts", staff_here)
 rules.add_perm("licensing.import_directory", is_station_staff)
 rules.add_perm("licensing.view_own_business", is_dealer & owns_business)
+
+# Ledgers: a dealer keeps their own; the station's clerks may keep one for a dealer without a
+# computer (paper ledgers typed in); staff, inspectors and supervisors read them in jurisdiction.
+rules.add_perm("licensing.keep_ledger", (is_dealer & owns_business) | staff_here)
+rules.add_perm("licensing.view_ledger", (is_dealer & owns_business) | ((is_station_staff | is_inspector | is_supervisor)
+                                                                        & in_jurisdiction))
+rules.add_perm("licensing.register_lot", is_dealer | is_station_staff)
+rules.add_perm("licensing.record_count", (is_station_staff | can_inspect) & in_jurisdiction)
+rules.add_perm("licensing.record_lot_verdict", (is_lab | is_station_staff) & in_jurisdiction)
+rules.add_perm("licensing.draft_stop_sale", staff_here)
+rules.add_perm("licensing.lift_stop_sale", is_station_chief & in_jurisdiction)
+rules.add_perm("licensing.view_trace", (is_station_staff | is_inspector | is_supervisor) & in_jurisdiction)

@@ -67,3 +67,63 @@ def licensed(clerk, crops):
             expires_on=today + datetime.timedelta(days=100), crops=[crops["maize"]], issuing_organ="朝阳市农业农村局",
             valid_region="辽宁省")
     return licence
+
+
+# --- ledgers ----------------------------------------------------------------------------------
+@pytest.fixture
+def seed_producer(clerk):
+    """A maize producer registered in another province (an outside party)."""
+    with service_context():
+        return services.register_outside_party(actor=clerk, name="北京德农种业有限公司", credit_code=credit_code("91110000", 7),
+                                               licence_number="A(京)农种许字(2016)第0007号", home_region_code="11")
+
+
+@pytest.fixture
+def lot(clerk, varieties, seed_producer):
+    with service_context():
+        return services.register_seed_lot(
+            actor=clerk, variety=varieties["郑单958"], lot_number="ZD2026-001", producer_outside=seed_producer,
+            purity="96.0", cleanliness="99.0", germination="85", moisture="13.0", net_content_kg="20",
+            quarantine_cert_number="21132220260000001", certificate_number="HG2026-0001")
+
+
+@pytest.fixture
+def wholesaler(clerk):
+    return make_business(clerk, "建平县惠农种业有限公司", serial=11, kind=BusinessKind.WHOLESALER, region="211322001")
+
+
+@pytest.fixture
+def shop_b(clerk):
+    return make_business(clerk, "建平县黑水镇农资店", serial=12, region="211322103")
+
+
+@pytest.fixture
+def far_shop(outsider):
+    """A shop in the neighbouring county (朝阳县), registered by that county's chief."""
+    return make_business(outsider, "朝阳县波罗赤种子站", serial=13, region="211321102")
+
+
+def make_dealer(clerk, business, phone):
+    with service_context():
+        user, _password = services.create_dealer_user(business, actor=clerk, phone=phone, full_name=f"{business.name}店主",
+                                                      delivery="slip")
+    return user
+
+
+@pytest.fixture
+def shop_dealer(clerk, shop):
+    return make_dealer(clerk, shop, "13904210001")
+
+
+@pytest.fixture
+def wholesaler_dealer(clerk, wholesaler):
+    return make_dealer(clerk, wholesaler, "13904210002")
+
+
+@pytest.fixture
+def shop_b_dealer(clerk, shop_b):
+    return make_dealer(clerk, shop_b, "13904210003")
+
+
+def days_ago(n):
+    return timezone.localdate() - datetime.timedelta(days=n)

@@ -1,0 +1,360 @@
+"""Purchase-and-sale ledgers: every entry is appended here, in one transaction with its stock
+balance and its audit entry.
+
+Stock never goes below zero, on the entry's date or on any later date. Two clerks selling the last
+bags at the same moment are serialised by locking the one ``StockBalance`` row of the dealer and
+lot before reading the stock (``select_for_update`` on PostgreSQL; on SQLite every transaction
+takes the write lock when it starts, ``transaction_mode: IMMEDIATE``). Locking the existing
+entries instead would not stop a concurrent insert. Several balances are locked in (business,
+lot) order so that two repackings cannot deadlock."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from seedreg.accounts.permissions import require
+from seedreg.audit.services import audited, log_action
+from seedreg.errors import Conflict, InvalidInput, RuleViolation
+from seedreg.regions.station_settings import county_setting
+from seedreg.regulated import service
+
+from ..models import (
+    LICENSED_KINDS,
+    DealerTransfer,
+    EntryKind,
+    LedgerEntry,
+    LotDerivation,
+    StockBalance,
+    sign_of,
+)
+from ..selectors import stop_sale_order_for
+from ._common import required
+
+MAX_KG = Decimal("100000000")  # 100,000 t: anything larger is a typing error
+KG = Decimal("0.001")
+PHONE = re.compile(r"^1\d{10}$|^0\d{2,3}-?\d{7,8}$")
+BACKDATE_SETTING = "ledger_backdate_days"
+
+
+def parse_quantity(value, field="quantity_kg") -> Decimal:
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, AttributeError, TypeError) as exc:
+        raise InvalidInput(_("数量须为数字（千克）。"), code="quantity_invalid", fields={field: [_("须为数字")]}) from exc
+    if not number.is_finite() or number <= 0:
+        raise InvalidInput(_("数量须大于零。"), code="quantity_invalid", fields={field: [_("须大于零")]})
+    if number > MAX_KG:
+        raise InvalidInput(_("数量过大，请检查单位（千克）。"), code="quantity_invalid", fields={field: [_("数量过大")]})
+    if number != number.quantize(KG):
+        raise InvalidInput(_("数量最多保留三位小数（克）。"), code="quantity_invalid", fields={field: [_("小数位过多")]})
+    return number.quantize(KG)
+
+
+def parse_packages(value, field="packages") -> int:
+    if value in (None, ""):
+        return 0
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput(_("件数须为整数。"), code="packages_invalid", fields={field: [_("须为整数")]}) from exc
+    if not 0 <= number <= 10_000_000:
+        raise InvalidInput(_("件数须为不小于零的整数。"), code="packages_invalid", fields={field: [_("超出范围")]})
+    return number
+
+
+def check_entry_date(occurred_on, region_code: str, *, field="occurred_on") -> datetime.date:
+    """An entry's date: not in the future, and back-dated at most the county's window."""
+    if not isinstance(occurred_on, datetime.date):
+        raise InvalidInput(_("请填写发生日期。"), code="date_required", fields={field: [_("必填")]})
+    today = timezone.localdate()
+    if occurred_on > today:
+        raise InvalidInput(_("发生日期不能晚于今天。"), code="date_in_future", fields={field: [_("不能晚于今天")]})
+    window = county_setting(region_code, BACKDATE_SETTING)
+    if occurred_on < today - datetime.timedelta(days=window):
+        raise RuleViolation(_("只能补录 %(days)s 天内发生的记录（%(earliest)s 及以后）；更早的记录请联系种子管理站。"),
+                            code="backdate_window", fields={field: [_("超出补录期限")]}, days=window,
+                            earliest=f"{today - datetime.timedelta(days=window):%Y-%m-%d}")
+    return occurred_on
+
+
+def lock_balances(pairs) -> dict[tuple[int, int], StockBalance]:
+    """Lock the stock row of each (business, lot), creating missing rows first; always in
+    (business id, lot id) order so that concurrent writers cannot deadlock."""
+    keys = sorted({(b.pk, lot.pk): (b, lot) for b, lot in pairs}.items())
+    StockBalance.objects.bulk_create(
+        [StockBalance(business=b, lot=lot, region_code=b.region_code) for _key, (b, lot) in keys],
+        ignore_conflicts=True)
+    locked = {}
+    for (business_id, lot_id), _pair in keys:
+        locked[(business_id, lot_id)] = StockBalance.objects.select_for_update().get(business_id=business_id,
+                                                                                      lot_id=lot_id)
+    return locked
+
+
+def _lowest_stock_from(business, lot, day) -> tuple[Decimal, Decimal, datetime.date]:
+    """(stock on ``day``, lowest stock on ``day`` or any later date, the date of that low)."""
+    entries = LedgerEntry.objects.filter(business=business, lot=lot)
+    on_day = entries.filter(occurred_on__lte=day).aggregate(s=Sum("quantity_kg"))["s"] or Decimal("0")
+    running, lowest, lowest_on = on_day, on_day, day
+    later = (entries.filter(occurred_on__gt=day).values("occurred_on").annotate(s=Sum("quantity_kg"))
+             .order_by("occurred_on"))
+    for row in later:
+        running += row["s"]
+        if running < lowest:
+            lowest, lowest_on = running, row["occurred_on"]
+    return on_day, lowest, lowest_on
+
+
+def _append(*, actor, balance: StockBalance, business, lot, kind, quantity_kg: Decimal, packages: int,
+            occurred_on, sign: int | None = None, action=None, **fields) -> LedgerEntry:
+    """Append one entry to a locked balance: refuse it if stock would go negative on its date or
+    any later date (a back-dated sale must not make a later sale impossible in hindsight)."""
+    sign = sign_of(kind) if sign is None else sign
+    delta = quantity_kg * sign
+    if delta < 0:
+        on_day, lowest, lowest_on = _lowest_stock_from(business, lot, occurred_on)
+        if on_day + delta < 0:
+            raise RuleViolation(_("库存不足：%(lot)s 在 %(day)s 的库存为 %(stock)s 千克，不能减少 %(qty)s 千克。"),
+                                code="stock_insufficient", fields={"quantity_kg": [_("超过库存")]}, lot=str(lot),
+                                day=f"{occurred_on:%Y-%m-%d}", stock=f"{on_day.normalize():f}",
+                                qty=f"{quantity_kg.normalize():f}")
+        if lowest + delta < 0:
+            raise RuleViolation(_("补录这条记录会使 %(lot)s 在 %(day)s 的库存变为负数（当日库存 %(stock)s 千克）。"),
+                                code="stock_negative_later", fields={"occurred_on": [_("会使之后的库存为负")]},
+                                lot=str(lot), day=f"{lowest_on:%Y-%m-%d}", stock=f"{lowest.normalize():f}")
+    entry = LedgerEntry.objects.create(business=business, lot=lot, kind=kind, quantity_kg=delta,
+                                       packages=packages * sign, occurred_on=occurred_on, region_code=business.region_code,
+                                       recorded_by=actor if getattr(actor, "pk", None) else None, **fields)
+    balance.quantity_kg += delta
+    balance.packages += packages * sign
+    balance.save(update_fields=["quantity_kg", "packages", "updated_at"])
+    log_action(entry, action or f"licensing.ledger.{kind}", actor=actor, parent=business)
+    return entry
+
+
+def refuse_if_stopped(business, lot) -> None:
+    """Sales of a lot under an issued, unlifted stop-sale order are refused, naming the order."""
+    order = stop_sale_order_for(business, lot)
+    if order is not None:
+        raise RuleViolation(_("该批种子（%(lot)s）已被停止销售（%(serial)s），不能销售或分装。"),
+                            code="lot_stop_sale", lot=str(lot), serial=order.serial)
+
+
+def _counterparty(business, *, counterparty_business=None, counterparty_outside=None, counterparty_name=""):
+    if counterparty_business is not None and counterparty_business.pk == business.pk:
+        raise InvalidInput(_("对方不能是本主体自己。"), code="counterparty_self",
+                           fields={"counterparty_business": [_("无效")]})
+    return {"counterparty_business": counterparty_business, "counterparty_outside": counterparty_outside,
+            "counterparty_name": (counterparty_name or "").strip()[:100]}
+
+
+@service
+def record_purchase(*, actor, business, lot, quantity_kg, occurred_on, packages=0, supplier_business=None,
+                    supplier_outside=None, supplier_name="", document_number="") -> LedgerEntry:
+    """A purchase (购进) from a registered business, an outside party or a named supplier."""
+    require(actor, "licensing.keep_ledger", business)
+    quantity_kg, packages = parse_quantity(quantity_kg), parse_packages(packages)
+    check_entry_date(occurred_on, business.region_code)
+    parties = _counterparty(business, counterparty_business=supplier_business, counterparty_outside=supplier_outside,
+                            counterparty_name=supplier_name)
+    balance = lock_balances([(business, lot)])[(business.pk, lot.pk)]
+    return _append(actor=actor, balance=balance, business=business, lot=lot, kind=EntryKind.PURCHASE,
+                   quantity_kg=quantity_kg, packages=packages, occurred_on=occurred_on,
+                   document_number=(document_number or "").strip()[:60], **parties)
+
+
+@service
+def record_production(*, actor, business, lot, quantity_kg, occurred_on, packages=0, document_number="") -> LedgerEntry:
+    """A producer takes its own lot into stock (生产入库)."""
+    require(actor, "licensing.keep_ledger", business)
+    if lot.producer_id != business.pk:
+        raise InvalidInput(_("只有该批种子的生产经营者可以登记生产入库。"), code="not_the_producer")
+    quantity_kg, packages = parse_quantity(quantity_kg), parse_packages(packages)
+    check_entry_date(occurred_on, business.region_code)
+    balance = lock_balances([(business, lot)])[(business.pk, lot.pk)]
+    return _append(actor=actor, balance=balance, business=business, lot=lot, kind=EntryKind.PRODUCED,
+                   quantity_kg=quantity_kg, packages=packages, occurred_on=occurred_on,
+                   document_number=(document_number or "").strip()[:60])
+
+
+@service
+def record_sale(*, actor, business, lot, quantity_kg, occurred_on, packages=0, buyer_business=None, farmer_name="",
+                farmer_phone="", farmer_village="", document_number="") -> LedgerEntry:
+    """A sale (销售) to a farmer (name, phone, village) or to another registered dealer, whose
+    matching purchase then waits for them to confirm or dispute it."""
+    require(actor, "licensing.keep_ledger", business)
+    quantity_kg, packages = parse_quantity(quantity_kg), parse_packages(packages)
+    check_entry_date(occurred_on, business.region_code)
+    refuse_if_stopped(business, lot)
+    if buyer_business is None:
+        farmer_name = required(farmer_name, "farmer_name", "购买人姓名")[:100]
+        farmer_phone = (farmer_phone or "").strip()
+        if farmer_phone and not PHONE.match(farmer_phone):
+            raise InvalidInput(_("购买人电话格式不正确。"), code="phone_invalid", fields={"farmer_phone": [_("格式不正确")]})
+        parties = {"counterparty_name": farmer_name, "farmer_phone": farmer_phone,
+                   "farmer_village": (farmer_village or "").strip()[:100]}
+    else:
+        parties = _counterparty(business, counterparty_business=buyer_business)
+    balance = lock_balances([(business, lot)])[(business.pk, lot.pk)]
+    entry = _append(actor=actor, balance=balance, business=business, lot=lot, kind=EntryKind.SALE,
+                    quantity_kg=quantity_kg, packages=packages, occurred_on=occurred_on,
+                    document_number=(document_number or "").strip()[:60], **parties)
+    if buyer_business is not None:
+        transfer = DealerTransfer.objects.create(sale=entry, seller=business, buyer=buyer_business,
+                                                 region_code=buyer_business.region_code)
+        log_action(transfer, "licensing.transfer.created", actor=actor, parent=buyer_business)
+        _tell_dealers(buyer_business, key=f"transfer:{transfer.pk}", title="待确认的购进记录",
+                      body=f"{business.name} 登记向您销售 {lot} {quantity_kg.normalize():f} 千克，请在台账中确认或提出异议。")
+    return entry
+
+
+def _tell_dealers(business, *, key, title, body, link=""):
+    from django.contrib.auth import get_user_model
+
+    from seedreg.notifications.services import notify
+
+    users = get_user_model().objects.filter(dealer_membership__business=business, is_active=True)
+    notify(list(users), key=key, title=title, body=body, link=link, channels=("inbox",), category="ledger")
+
+
+@service
+def record_return(*, actor, business, lot, quantity_kg, occurred_on, direction, packages=0,
+                  counterparty_business=None, counterparty_outside=None, counterparty_name="",
+                  reason="") -> LedgerEntry:
+    """A return: ``direction`` "in" (a buyer brings seed back) or "out" (sent back to the supplier)."""
+    require(actor, "licensing.keep_ledger", business)
+    kinds = {"in": EntryKind.RETURN_IN, "out": EntryKind.RETURN_OUT}
+    if direction not in kinds:
+        raise InvalidInput(_("请选择退货方向。"), code="return_direction", fields={"direction": [_("必填")]})
+    quantity_kg, packages = parse_quantity(quantity_kg), parse_packages(packages)
+    check_entry_date(occurred_on, business.region_code)
+    parties = _counterparty(business, counterparty_business=counterparty_business,
+                            counterparty_outside=counterparty_outside, counterparty_name=counterparty_name)
+    balance = lock_balances([(business, lot)])[(business.pk, lot.pk)]
+    return _append(actor=actor, balance=balance, business=business, lot=lot, kind=kinds[direction],
+                   quantity_kg=quantity_kg, packages=packages, occurred_on=occurred_on,
+                   reason=(reason or "").strip()[:200], **parties)
+
+
+@service
+def record_loss(*, actor, business, lot, quantity_kg, occurred_on, reason, packages=0) -> LedgerEntry:
+    """Loss or destruction (损耗/销毁), with its reason. Allowed under a stop-sale order:
+    destroying the seed is one way to comply with it."""
+    require(actor, "licensing.keep_ledger", business)
+    reason = required(reason, "reason", "损耗/销毁原因")
+    quantity_kg, packages = parse_quantity(quantity_kg), parse_packages(packages)
+    check_entry_date(occurred_on, business.region_code)
+    balance = lock_balances([(business, lot)])[(business.pk, lot.pk)]
+    return _append(actor=actor, balance=balance, business=business, lot=lot, kind=EntryKind.LOSS,
+                   quantity_kg=quantity_kg, packages=packages, occurred_on=occurred_on, reason=reason[:200])
+
+
+@service
+def record_repacking(*, actor, business, inputs, output_lot, output_kg, occurred_on, output_packages=0) -> LedgerEntry:
+    """Repacking (分装): a licence holder turns input lots (``[(lot, kg), ...]``) into a new
+    output lot. Each input is taken out of stock and linked to the output, so a trace passes
+    through the repacking in both directions."""
+    require(actor, "licensing.keep_ledger", business)
+    if business.kind not in LICENSED_KINDS:
+        raise RuleViolation(_("只有持有种子生产经营许可证的主体可以分装种子。"), code="repack_unlicensed")
+    parsed = [(lot, parse_quantity(kg, "inputs")) for lot, kg in inputs]
+    if not parsed:
+        raise InvalidInput(_("请填写投料批次。"), code="repack_inputs", fields={"inputs": [_("必填")]})
+    if any(lot.pk == output_lot.pk for lot, _kg in parsed) or len({lot.pk for lot, _kg in parsed}) != len(parsed):
+        raise InvalidInput(_("投料批次不能重复，也不能是产出批次。"), code="repack_inputs", fields={"inputs": [_("重复")]})
+    output_kg, output_packages = parse_quantity(output_kg, "output_kg"), parse_packages(output_packages)
+    check_entry_date(occurred_on, business.region_code)
+    for lot, _kg in parsed:
+        refuse_if_stopped(business, lot)
+    balances = lock_balances([(business, lot) for lot, _kg in parsed] + [(business, output_lot)])
+    outputs = _append(actor=actor, balance=balances[(business.pk, output_lot.pk)], business=business, lot=output_lot,
+                      kind=EntryKind.REPACK_IN, quantity_kg=output_kg, packages=output_packages,
+                      occurred_on=occurred_on, reason="分装产出")
+    for lot, kg in parsed:
+        taken = _append(actor=actor, balance=balances[(business.pk, lot.pk)], business=business, lot=lot,
+                        kind=EntryKind.REPACK_OUT, quantity_kg=kg, packages=0, occurred_on=occurred_on,
+                        reason=f"分装为 {output_lot}"[:200])
+        LotDerivation.objects.create(business=business, input_lot=lot, output_lot=output_lot, quantity_kg=kg,
+                                     input_entry=taken, output_entry=outputs)
+    return outputs
+
+
+@service
+def reverse_entry(*, actor, entry: LedgerEntry, reason: str) -> LedgerEntry:
+    """Correct a mistake by a reversal (冲正): an entry of the same kind and date with the opposite
+    quantity, pointing at the original, with a reason. Nothing is edited or deleted."""
+    require(actor, "licensing.keep_ledger", entry.business)
+    reason = required(reason, "reason", "冲正理由")
+    if entry.is_reversal:
+        raise Conflict(_("冲正记录不能再冲正，请重新录入正确的记录。"), code="reverse_reversal")
+    if LedgerEntry.objects.filter(reverses=entry).exists():
+        raise Conflict(_("该记录已冲正。"), code="already_reversed")
+    if entry.kind in (EntryKind.REPACK_IN, EntryKind.REPACK_OUT):
+        raise RuleViolation(_("分装记录不能单独冲正，请联系种子管理站。"), code="reverse_repacking")
+    transfer = DealerTransfer.objects.select_for_update().filter(sale=entry).first()
+    if transfer is not None and transfer.status == DealerTransfer.Status.CONFIRMED and \
+            not LedgerEntry.objects.filter(reverses_id=transfer.purchase_id).exists():
+        raise RuleViolation(_("购买方 %(buyer)s 已确认这笔购进，请先由购买方冲正其购进记录。"),
+                            code="reverse_confirmed_sale", buyer=transfer.buyer.name)
+    balance = lock_balances([(entry.business, entry.lot)])[(entry.business_id, entry.lot_id)]
+    reversal = _append(actor=actor, balance=balance, business=entry.business, lot=entry.lot, kind=entry.kind,
+                       sign=-sign_of(entry.kind), quantity_kg=abs(entry.quantity_kg), packages=abs(entry.packages),
+                       occurred_on=entry.occurred_on, reverses=entry, reason=reason[:200],
+                       counterparty_business=entry.counterparty_business,
+                       counterparty_outside=entry.counterparty_outside, action="licensing.ledger.reversed")
+    if transfer is not None and transfer.status in (DealerTransfer.Status.PENDING, DealerTransfer.Status.DISPUTED):
+        with audited(transfer, "licensing.transfer.cancelled", actor=actor, reason=reason, parent=transfer.buyer):
+            transfer.status = DealerTransfer.Status.CANCELLED
+            transfer.decided_at = timezone.now()
+            transfer.save()
+        _tell_dealers(transfer.buyer, key=f"transfer-cancelled:{transfer.pk}", title="购进记录已撤销",
+                      body=f"{transfer.seller.name} 已冲正向您销售 {entry.lot} 的记录：{reason}")
+    return reversal
+
+
+@service
+def confirm_transfer(*, actor, transfer: DealerTransfer) -> LedgerEntry:
+    """The buyer confirms a registered dealer's sale: the matching purchase is written to their
+    ledger on the sale's date, linked to the sale."""
+    require(actor, "licensing.keep_ledger", transfer.buyer)
+    transfer = DealerTransfer.objects.select_for_update(of=("self",)).select_related("sale__lot", "buyer", "seller").get(
+        pk=transfer.pk)
+    if transfer.status not in (DealerTransfer.Status.PENDING, DealerTransfer.Status.DISPUTED):
+        raise Conflict(_("这笔购进已是“%(status)s”状态。"), code="transfer_decided", status=transfer.get_status_display())
+    sale = transfer.sale
+    balance = lock_balances([(transfer.buyer, sale.lot)])[(transfer.buyer_id, sale.lot_id)]
+    # The seller chose the date; the buyer's back-dating window does not apply to confirming it.
+    purchase = _append(actor=actor, balance=balance, business=transfer.buyer, lot=sale.lot, kind=EntryKind.PURCHASE,
+                       quantity_kg=abs(sale.quantity_kg), packages=abs(sale.packages), occurred_on=sale.occurred_on,
+                       counterparty_business=transfer.seller, document_number=sale.document_number, linked_sale=sale)
+    with audited(transfer, "licensing.transfer.confirmed", actor=actor, parent=transfer.buyer):
+        transfer.status = DealerTransfer.Status.CONFIRMED
+        transfer.purchase = purchase
+        transfer.decided_by, transfer.decided_at = actor, timezone.now()
+        transfer.save()
+    return purchase
+
+
+@service
+def dispute_transfer(*, actor, transfer: DealerTransfer, reason: str) -> DealerTransfer:
+    """The buyer says the sale did not happen as recorded; the seller is told and the station sees
+    the dispute among the ledger-quality flags."""
+    require(actor, "licensing.keep_ledger", transfer.buyer)
+    reason = required(reason, "reason", "异议理由")
+    transfer = DealerTransfer.objects.select_for_update().get(pk=transfer.pk)
+    if transfer.status != DealerTransfer.Status.PENDING:
+        raise Conflict(_("这笔购进已是“%(status)s”状态。"), code="transfer_decided", status=transfer.get_status_display())
+    with audited(transfer, "licensing.transfer.disputed", actor=actor, reason=reason, parent=transfer.buyer):
+        transfer.status = DealerTransfer.Status.DISPUTED
+        transfer.dispute_reason = reason[:200]
+        transfer.decided_by, transfer.decided_at = actor, timezone.now()
+        transfer.save()
+    _tell_dealers(transfer.seller, key=f"transfer-disputed:{transfer.pk}", title="购买方对销售记录有异议",
+                  body=f"{transfer.buyer.name} 对 {transfer.sale.lot} 的购进记录提出异议：{reason}")
+    return transfer
