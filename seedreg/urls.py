@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("seedreg.documents.urls")),
     path("notifications/", include("seedreg.notifications.urls")),
     path("licensing/", include("licensing.urls")),
+    path("inspections/", include("inspections.urls")),
     *api_urlpatterns,
     path("mobile/", include("mobile_api.urls")),
     path("", home, name="home"),

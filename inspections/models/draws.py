@@ -25,6 +25,8 @@ class Draw(RegulatedModel):
     inputs = models.JSONField(_("冻结的输入"))
     inputs_digest = models.CharField(_("输入摘要（SHA-256）"), max_length=64)
     outputs = models.JSONField(_("抽取结果"))
+    # Names as they were at the draw, for the record and the public page (not an input).
+    labels = models.JSONField(_("名称"), default=dict)
     ran_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("抽取人"))
     ran_at = models.DateTimeField(_("抽取时间"), default=timezone.now)
     published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)

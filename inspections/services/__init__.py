@@ -1,6 +1,7 @@
 """The inspection app's business rules. Views, the mobile API, admin actions and tasks call these."""
 
 from .custody import record_custody_transfer
+from .draws import collect_draw_inputs, create_draw_tasks, publish_draw, run_draw, verify_draw
 from .people import (
     close_complaint,
     declare_conflict,
@@ -13,7 +14,8 @@ from .planning import create_campaign, create_plan, set_campaign_status
 from .tasks import check_pair, create_task, plan_task_day, reassign_task
 
 __all__ = [
-    "check_pair", "close_complaint", "create_campaign", "create_plan", "create_task", "declare_conflict",
+    "check_pair", "close_complaint", "collect_draw_inputs", "create_campaign", "create_draw_tasks", "create_plan",
+    "create_task", "publish_draw", "run_draw", "verify_draw", "declare_conflict",
     "plan_task_day", "reassign_task", "record_custody_transfer", "record_complaint", "save_inspector_profile", "set_campaign_status",
     "spawn_complaint_task", "withdraw_conflict",
 ]
