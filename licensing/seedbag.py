@@ -222,3 +222,45 @@ def check_seed_bag(label: SeedBagLabel, *, region_code: str, on=None) -> SeedBag
                          variety_id=variety.pk if variety else None,
                          producer_business_id=business.pk if business else None,
                          producer_outside_id=outside.pk if outside else None)
+
+
+def check_seed_bag_in_shop(label: SeedBagLabel, business, *, on=None) -> SeedBagReport:
+    """``check_seed_bag`` plus the ledger: is the lot in this shop's ledger (by the unit code
+    registered for a lot, else by variety and producer among the lots the shop has entries
+    for), and is it under a stop-sale order in force (for any holder, or frozen at this shop)?"""
+    from django.db.models import Q
+
+    from .models import LedgerEntry, LotUnitCode, SeedLot, StopSaleHolder, StopSaleOrder
+
+    report = check_seed_bag(label, region_code=business.region_code, on=on)
+    by_code = LotUnitCode.objects.filter(code=label.unit_code).values_list("lot_id", flat=True).first()
+    in_ledger = set(LedgerEntry.objects.filter(business=business).values_list("lot_id", flat=True).distinct())
+    if by_code is not None:
+        candidates = {by_code}
+    else:
+        candidates = set(SeedLot.objects.filter(pk__in=in_ledger, variety__name=label.variety).filter(
+            Q(producer__name=label.producer) | Q(producer_outside__name=label.producer)).values_list("pk", flat=True))
+    known = sorted(candidates & in_ledger)
+    report.lot_ids = sorted(candidates)
+    if known:
+        lots = {lot.pk: lot for lot in SeedLot.objects.filter(pk__in=known).select_related("variety")}
+        numbers = "、".join(lots[pk].lot_number for pk in known)
+        report.lot_in_ledger = Check(True, _("在本店台账中：批号 %(numbers)s。") % {"numbers": numbers})
+    elif candidates:
+        report.lot_in_ledger = Check(False, _("该批种子不在本店购销台账中（台账未记载进货）。"))
+    else:
+        report.lot_in_ledger = Check(False, _("本店台账中没有该品种和生产经营者的种子批。"))
+    if not candidates:
+        report.under_stop_sale = Check(None, _("未能确定种子批，无法判断是否停售。"))
+        return report
+    orders = StopSaleOrder.objects.in_force()
+    stopped = (orders.filter(lot_id__in=candidates).select_related("document").first()
+               or StopSaleOrder.objects.filter(pk__in=StopSaleHolder.objects.filter(
+                   order__in=orders, business=business, lot_id__in=candidates).values("order_id")).first())
+    if stopped is not None:
+        serial = stopped.document.serial if getattr(stopped, "document_id", None) else ""
+        report.under_stop_sale = Check(True, _("该批种子已被责令停止销售%(serial)s。") % {
+            "serial": f"（{serial}）" if serial else ""})
+    else:
+        report.under_stop_sale = Check(False, _("没有生效的停止销售通知。"))
+    return report

@@ -118,3 +118,27 @@ def reference_data() -> dict:
                                   "primary_samples": r.primary_samples, "per_container": r.per_container,
                                   "rule": r.rule} for r in PrimarySampleRule.objects.all()],
     }
+
+
+def lots_for_businesses(business_ids) -> dict[int, list[dict]]:
+    """Per business: the lots it holds with stock, each flagged when a stop-sale order in force
+    covers it (issued on the lot, or frozen at that holder). Two queries for any number of
+    businesses (licensing.selectors.stock_by_lot is the one-business version)."""
+    from licensing.models import StockBalance, StopSaleHolder, StopSaleOrder
+
+    rows = list(StockBalance.objects.filter(business_id__in=business_ids, quantity_kg__gt=0)
+                .select_related("lot__variety__crop", "lot__producer", "lot__producer_outside")
+                .order_by("business_id", "lot__variety__name", "lot__lot_number"))
+    lot_ids = {r.lot_id for r in rows}
+    orders = StopSaleOrder.objects.in_force()
+    stopped_lots = set(orders.filter(lot_id__in=lot_ids).values_list("lot_id", flat=True))
+    frozen = set(StopSaleHolder.objects.filter(order__in=orders, business_id__in=business_ids)
+                 .values_list("business_id", "lot_id"))
+    out: dict[int, list[dict]] = {}
+    for r in rows:
+        lot = r.lot
+        out.setdefault(r.business_id, []).append({
+            "lot_id": lot.pk, "variety": lot.variety.name, "crop": lot.variety.crop.name, "lot_number": lot.lot_number,
+            "producer": lot.producer_name, "quantity_kg": float(r.quantity_kg),
+            "under_stop_sale": lot.pk in stopped_lots or (r.business_id, lot.pk) in frozen})
+    return out

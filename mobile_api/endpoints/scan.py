@@ -7,7 +7,13 @@ from ninja import Field, File, Form, Router
 from ninja.files import UploadedFile
 
 from licensing.models import Business
-from licensing.seedbag import SeedBagReport, check_seed_bag, decode_qr_photo, parse_seed_bag_text
+from licensing.seedbag import (
+    SeedBagReport,
+    check_seed_bag,
+    check_seed_bag_in_shop,
+    decode_qr_photo,
+    parse_seed_bag_text,
+)
 from seedreg.errors import InvalidInput, NotFound
 
 from ..schemas import ERRORS, Error, Schema, Text
@@ -56,8 +62,10 @@ def _report(request, label, business_id) -> dict:
         business = Business.objects.visible_to(user).filter(pk=business_id).first()
         if business is None:
             raise NotFound()
-    region = business.region_code if business else (user.region_id or "")
-    report: SeedBagReport = check_seed_bag(label, region_code=region)
+    if business is not None:
+        report: SeedBagReport = check_seed_bag_in_shop(label, business)
+    else:
+        report = check_seed_bag(label, region_code=user.region_id or "")
     return {
         "label": label.__dict__,
         **{name: getattr(report, name).__dict__ for name in (

@@ -16,6 +16,7 @@ from ..schemas import ERRORS, Schema
 from ..selectors import (
     applicable_checklist_codes,
     business_card,
+    lots_for_businesses,
     my_open_tasks,
     open_rectifications_by_business,
     reference_data,
@@ -163,12 +164,6 @@ def tasks_download(user, days: int) -> dict:
         })
     return {"cursor": cursor, "generated_at": timezone.now(), "tasks": out, **reference,
             "serial_blocks": serial_blocks_for(user, tasks)}
-
-
-def lots_for_businesses(business_ids) -> dict[int, list[dict]]:
-    """Lots each business holds with stock, flagged when under a stop-sale order (the ledger
-    is issue 4's; until it is merged there is nothing to show)."""
-    return {}
 
 
 @router.get("/tasks", response={200: TasksDownload, **ERRORS}, operation_id="tasks_download",

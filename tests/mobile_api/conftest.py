@@ -9,7 +9,15 @@ from seedreg.accounts.roles import Role
 from seedreg.regulated import service_context
 from tests.factories import JIANPING, PASSWORD, make_user
 from tests.inspections.conftest import directory, inspector3, shops  # noqa: F401  (fixtures)
-from tests.licensing.conftest import crops, licensed, shop, varieties  # noqa: F401  (fixtures)
+from tests.licensing.conftest import (  # noqa: F401  (fixtures)
+    crops,
+    licensed,
+    lot,
+    seed_producer,
+    shop,
+    shop_dealer,
+    varieties,
+)
 
 API = "/api/mobile/v1"
 
