@@ -127,3 +127,23 @@ def process_photo(data: bytes) -> ProcessedPhoto:
     thumb.thumbnail((THUMB_EDGE, THUMB_EDGE), Image.Resampling.LANCZOS)
     return ProcessedPhoto(image=stored, thumbnail=_jpeg(thumb, 80), width=image.width, height=image.height,
                           taken_at=taken_at, latitude=latitude, longitude=longitude)
+
+
+def process_signature(data: bytes) -> bytes:
+    """A handwritten signature (PNG or JPEG from the signature pad) re-encoded as a small PNG."""
+    if not data or len(data) > 2 * 1024 * 1024:
+        raise InvalidInput(_("签名图片无效或超过2MB。"), code="signature_invalid", fields={"signature": [_("无效")]})
+    try:
+        image = Image.open(io.BytesIO(data))
+        if image.format not in {"PNG", "JPEG", "WEBP"}:
+            raise InvalidInput(_("签名须为PNG或JPEG图片。"), code="signature_type", fields={"signature": [_("格式不支持")]})
+        image.load()
+    except InvalidInput:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError, ValueError) as exc:
+        raise InvalidInput(_("签名图片无效。"), code="signature_invalid", fields={"signature": [_("无效")]}) from exc
+    image = image.convert("RGBA")
+    image.thumbnail((800, 400), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    image.save(out, "PNG", optimize=True)
+    return out.getvalue()

@@ -2,6 +2,7 @@
 
 from .custody import record_custody_transfer
 from .draws import collect_draw_inputs, create_draw_tasks, publish_draw, run_draw, verify_draw
+from .onsite import reserve_onsite_numbers
 from .people import (
     close_complaint,
     declare_conflict,
@@ -12,8 +13,22 @@ from .people import (
 )
 from .planning import create_campaign, create_plan, set_campaign_status
 from .tasks import check_pair, create_task, plan_task_day, reassign_task
+from .visits import (
+    add_finding_photo,
+    answer_checklist,
+    checklist_for,
+    close_visit,
+    conclude_rectification,
+    join_visit,
+    record_finding,
+    rectification_deadline,
+    start_visit,
+    suggested_articles,
+)
 
 __all__ = [
+    "add_finding_photo", "answer_checklist", "checklist_for", "close_visit", "conclude_rectification", "join_visit",
+    "record_finding", "rectification_deadline", "reserve_onsite_numbers", "start_visit", "suggested_articles",
     "check_pair", "close_complaint", "collect_draw_inputs", "create_campaign", "create_draw_tasks", "create_plan",
     "create_task", "publish_draw", "run_draw", "verify_draw", "declare_conflict",
     "plan_task_day", "reassign_task", "record_custody_transfer", "record_complaint", "save_inspector_profile", "set_campaign_status",

@@ -51,6 +51,15 @@ def check_pair(business, inspectors, *, on: datetime.date | None = None) -> list
 def create_task(*, actor, business, kind: str, due_on, inspectors, campaign=None, draw=None, complaint=None,
                 rectification=None, reasons=(), blocked_crops=(), planned_on=None, note: str = "") -> Task:
     require(actor, "inspections.assign_task", business)
+    return new_task(actor=actor, business=business, kind=kind, due_on=due_on, inspectors=inspectors, campaign=campaign,
+                    draw=draw, complaint=complaint, rectification=rectification, reasons=reasons,
+                    blocked_crops=blocked_crops, planned_on=planned_on, note=note)
+
+
+def new_task(*, actor, business, kind, due_on, inspectors, campaign=None, draw=None, complaint=None,
+             rectification=None, reasons=(), blocked_crops=(), planned_on=None, note="") -> Task:
+    """Create a task inside a service whose caller's permission is already checked (the
+    station's assignment above, or the inspector pair ordering a rectification on site)."""
     if kind not in Task.Kind.values:
         raise InvalidInput(_("任务来源无效。"), code="task_kind")
     if not due_on:

@@ -1,0 +1,367 @@
+"""Market visits (市场检查): check-in and check-out with GPS, checklist, findings with photos,
+and the outcome (compliant, refused, rectification order with a follow-up task, case referral),
+with the business's acknowledgement and the on-site documents."""
+
+from __future__ import annotations
+
+import base64
+import datetime
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from licensing.models import LICENSED_KINDS, Business
+from seedreg.accounts.permissions import require
+from seedreg.audit.services import audited, log_action
+from seedreg.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from seedreg.lib.geo import distance_m, to_wgs84
+from seedreg.regions.station_settings import county_setting
+from seedreg.regulated import service
+from seedreg.workcalendar.deadlines import Rule, deadline
+
+from ..models import (
+    CaseReferral,
+    ChecklistAnswer,
+    ChecklistItem,
+    Finding,
+    FindingType,
+    Outcome,
+    RectificationOrder,
+    Task,
+    Visit,
+)
+from ._common import county_of, required_text, resent, uuid_kwargs
+from .onsite import onsite_serial
+from .people import _store_photo
+from .tasks import MIN_INSPECTORS, check_pair, complete_task, new_task
+
+RECTIFICATION_RULE = ("责令整改期限：自下达之日起{days}日，开始当日不计入，期间最后一日为法定休假日的顺延至休假日结束的次日"
+                      "（《民法典》第二百零一条、第二百零三条）")
+FOLLOW_UP_RULE_DAYS = 5  # working days after the rectification deadline to check it (station practice)
+
+
+def rectification_deadline(issued_on: datetime.date, days: int) -> tuple[datetime.date, str]:
+    """(last day to rectify, the rule applied): a period in days under the Civil Code."""
+    if not 1 <= int(days) <= 180:
+        raise InvalidInput(_("整改期限须在1到180日之间。"), code="rectification_days", fields={"days": [_("1–180日")]})
+    return deadline(issued_on, int(days), Rule.CIVIL_CODE_DAYS).due, RECTIFICATION_RULE.format(days=int(days))
+
+
+def _position(latitude, longitude, accuracy_m, *, required=False):
+    if latitude is None or longitude is None:
+        if required:
+            raise InvalidInput(_("请提供定位。"), code="position_required", fields={"latitude": [_("必填")]})
+        return None, None, None
+    try:
+        lat, lon = to_wgs84(latitude, longitude, "wgs84")
+    except (ValueError, TypeError, ArithmeticError) as exc:
+        raise InvalidInput(_("定位坐标无效。"), code="position_invalid", fields={"latitude": [_("无效")]}) from exc
+    if accuracy_m is not None and not 0 <= float(accuracy_m) <= 100_000:
+        raise InvalidInput(_("定位精度无效。"), code="accuracy_invalid", fields={"accuracy_m": [_("无效")]})
+    return lat, lon, None if accuracy_m is None else round(float(accuracy_m))
+
+
+def _field_people(actor, inspectors):
+    people = list({u.pk: u for u in [actor, *(inspectors or ())]}.values())
+    for user in people:
+        if not user.can_inspect:
+            raise RuleViolation(_("%(name)s 没有执法证，不能参加检查。"), code="not_an_inspector",
+                                name=user.display_name, fields={"inspectors": [_("无执法证")]})
+    return people
+
+
+@service
+def start_visit(*, actor, inspectors=(), business: Business | None = None, task: Task | None = None,
+                peddler_location: str = "", peddler_description: str = "", goods_sold: str = "",
+                farmer_own_surplus: bool = False, region_code: str | None = None, checked_in_at=None,
+                latitude=None, longitude=None, accuracy_m=None, client_uuid=None) -> Visit:
+    """Check in at a shop (from a task or ad hoc) or at a peddler's stall at a rural fair (no
+    directory record: where, who, what was sold, whether it is a farmer's own surplus seed).
+    The distance from the registered location is recorded and flagged beyond the county's radius."""
+    county = county_of(actor)
+    if (existing := resent(Visit, client_uuid, county)) is not None:
+        return existing
+    if task is not None:
+        if task.status != Task.Status.OPEN:
+            raise Conflict(_("任务已%(s)s。"), code="task_not_open", s=task.get_status_display())
+        business = task.business
+        inspectors = list(inspectors) or list(task.inspectors.all())
+    if business is not None:
+        require(actor, "inspections.visit", business)
+        region = business.region_code
+    else:
+        required_text(peddler_location, "peddler_location", "商贩位置", 200)
+        required_text(peddler_description, "peddler_description", "商贩情况", 200)
+        region = (region_code or county).strip()
+        if not region.startswith(county):
+            raise NotFound()
+        require(actor, "inspections.visit", Visit(region_code=region))
+    people = _field_people(actor, inspectors)
+    if business is not None and len(people) >= MIN_INSPECTORS:
+        check_pair(business, people)
+    lat, lon, accuracy = _position(latitude, longitude, accuracy_m)
+    distance = radius = None
+    outside = False
+    if business is not None and business.location and lat is not None:
+        distance = round(distance_m((lat, lon), business.location))
+        radius = county_setting(region, "inspection_geofence_radius_m")
+        outside = distance > radius
+    visit = Visit.objects.create(
+        region_code=region, task=task, business=business, peddler_location=peddler_location.strip()[:200],
+        peddler_description=peddler_description.strip()[:200], goods_sold=(goods_sold or "").strip()[:200],
+        farmer_own_surplus=bool(farmer_own_surplus) and business is None,
+        checked_in_at=checked_in_at or timezone.now(), checkin_latitude=lat, checkin_longitude=lon,
+        checkin_accuracy_m=accuracy, distance_m=distance, geofence_radius_m=radius, outside_geofence=outside,
+        created_by=actor, **uuid_kwargs(client_uuid))
+    visit.inspectors.set(people)
+    log_action(visit, "inspections.visit.started", actor=actor, parent=business,
+               data={"inspectors": [u.pk for u in people], "outside_geofence": outside, "distance_m": distance})
+    return visit
+
+
+def _open_visit(visit, actor):
+    require(actor, "inspections.visit", visit)
+    if visit.status != Visit.Status.OPEN:
+        raise Conflict(_("该次检查已结束，不能修改；如需更正请新建检查记录。"), code="visit_closed")
+
+
+@service
+def join_visit(visit: Visit, *, actor, inspector) -> Visit:
+    """A second (or third) inspector joins the visit."""
+    _open_visit(visit, actor)
+    _field_people(inspector, [])
+    people = list(visit.inspectors.all())
+    if inspector in people:
+        raise Conflict(_("%(name)s 已在检查组中。"), code="inspector_repeated", name=inspector.display_name)
+    people.append(inspector)
+    if visit.business_id:
+        check_pair(visit.business, people)
+    visit.inspectors.add(inspector)
+    log_action(visit, "inspections.visit.joined", actor=actor, parent=visit.business,
+               data={"inspector": inspector.pk})
+    return visit
+
+
+def checklist_for(visit: Visit) -> list[ChecklistItem]:
+    """The active checklist items that apply to the visited business (a peddler: items for all)."""
+    items = list(ChecklistItem.objects.filter(active=True).order_by("position", "code"))
+    business = visit.business
+    if business is None:
+        return [i for i in items if i.applies(registered=False, licence_holder=False, filing_holder=False)]
+    licence_holder = business.kind in LICENSED_KINDS or business.seed_licences.exists()
+    filing_holder = business.filings.filter(status="active").exists()
+    return [i for i in items if i.applies(registered=True, licence_holder=licence_holder, filing_holder=filing_holder)]
+
+
+@service
+def answer_checklist(visit: Visit, *, actor, answers: dict) -> list[ChecklistAnswer]:
+    """Record checklist answers {item code: (answer, note)}. A "no" records the item's finding
+    (once); changing a "no" to "yes" does not delete a finding already recorded."""
+    _open_visit(visit, actor)
+    items = {i.code: i for i in checklist_for(visit)}
+    saved = []
+    for code, value in answers.items():
+        answer, note = value if isinstance(value, tuple | list) else (value, "")
+        item = items.get(code)
+        if item is None:
+            raise InvalidInput(_("检查项目不适用或不存在：%(c)s"), code="checklist_item_unknown", c=code,
+                               fields={code: [_("无效")]})
+        if answer not in ChecklistAnswer.Answer.values:
+            raise InvalidInput(_("检查结果无效：%(c)s"), code="checklist_answer_invalid", c=code, fields={code: [_("无效")]})
+        row, _created = ChecklistAnswer.objects.update_or_create(visit=visit, item=item,
+                                                                 defaults={"answer": answer, "note": (note or "")[:200]})
+        saved.append(row)
+        if answer == ChecklistAnswer.Answer.NO and not visit.findings.filter(checklist_item=item).exists():
+            finding = Finding.objects.create(visit=visit, finding_type=item.finding_type, checklist_item=item,
+                                             description=note or item.text, recorded_by=actor)
+            log_action(finding, "inspections.finding.recorded", actor=actor, parent=visit)
+    log_action(visit, "inspections.visit.checklist_answered", actor=actor, parent=visit.business,
+               data={code: (v[0] if isinstance(v, tuple | list) else v) for code, v in answers.items()})
+    return saved
+
+
+@service
+def record_finding(visit: Visit, *, actor, finding_type: str, description: str, photos=(), client_uuid=None,
+                   checklist_item: str | None = None) -> Finding:
+    """A finding with its photos ((name, bytes) pairs, re-encoded, EXIF kept as data)."""
+    if (existing := resent(Finding, client_uuid, visit.region_code)) is not None:
+        return existing
+    _open_visit(visit, actor)
+    kind = FindingType.objects.filter(code=finding_type).first()
+    if kind is None:
+        raise InvalidInput(_("问题类型无效。"), code="finding_type_invalid", fields={"finding_type": [_("无效")]})
+    item = ChecklistItem.objects.filter(code=checklist_item).first() if checklist_item else None
+    finding = Finding.objects.create(visit=visit, finding_type=kind, checklist_item=item,
+                                     description=required_text(description, "description", "问题描述"),
+                                     recorded_by=actor, **uuid_kwargs(client_uuid))
+    for name, data in photos:
+        _store_photo(data, actor=actor, region_code=visit.region_code, name=name, finding=finding)
+    log_action(finding, "inspections.finding.recorded", actor=actor, parent=visit, data={"photos": len(photos)})
+    return finding
+
+
+@service
+def add_finding_photo(finding: Finding, *, actor, data: bytes, name: str = "", client_uuid=None):
+    _open_visit(finding.visit, actor)
+    photo = _store_photo(data, actor=actor, region_code=finding.visit.region_code, name=name, finding=finding,
+                         client_uuid=client_uuid)
+    log_action(photo, "inspections.finding.photo_added", actor=actor, parent=finding.visit)
+    return photo
+
+
+def suggested_articles(visit: Visit) -> list[str]:
+    """The Seed Law articles the findings point to (DOMAIN.md section 2), in the order found;
+    people decide which apply."""
+    seen = []
+    for finding in visit.findings.select_related("finding_type").order_by("recorded_at", "id"):
+        for article in finding.finding_type.suggested_articles:
+            if article not in seen:
+                seen.append(article)
+    return seen
+
+
+def _issue(visit, *, actor, doc_type, title, context, serial, issued_at, recipients=()):
+    from seedreg.documents.services import issue_document
+
+    if visit.ack_signature:
+        visit.ack_signature.open("rb")
+        try:
+            context["ack_signature_uri"] = "data:image/png;base64," + base64.b64encode(visit.ack_signature.read()).decode()
+        finally:
+            visit.ack_signature.close()
+    return issue_document(source=visit, doc_type=doc_type, title=title, region_code=visit.region_code, actor=actor,
+                          serial=serial, issued_at=issued_at, context=context, recipients=recipients)
+
+
+def _dealer_users(business):
+    if business is None:
+        return []
+    from licensing.models import DealerMembership
+
+    return [m.user for m in DealerMembership.objects.filter(business=business).select_related("user")]
+
+
+@service
+def close_visit(visit: Visit, *, actor, outcome: str, checked_out_at=None, latitude=None, longitude=None,
+                accuracy_m=None, refusal_account: str = "", rectification_items=(), rectification_days=None,
+                case_summary: str = "", ack_signature: bytes | None = None, ack_refused: bool = False,
+                ack_note: str = "", record_serial_number: int | None = None,
+                order_serial_number: int | None = None) -> Visit:
+    """Close the visit with its outcome. Two inspectors are required. A rectification order
+    gets a deadline (Civil Code days) and a follow-up task; a case referral lists the articles
+    the findings suggest. The visit record (and the order) are issued now, numbered from the
+    actor's reserved block when ``*_serial_number`` is given (issued offline on the phone)."""
+    _open_visit(visit, actor)
+    people = list(visit.inspectors.all().order_by("pk"))
+    if len(people) < MIN_INSPECTORS:
+        raise RuleViolation(_("现场检查须由两名以上执法人员进行，一人不能结束检查。"), code="two_inspectors_required",
+                            fields={"inspectors": [_("至少两名")]})
+    if visit.business_id:
+        check_pair(visit.business, people)
+    if outcome not in Outcome.values:
+        raise InvalidInput(_("检查结论无效。"), code="outcome_invalid", fields={"outcome": [_("无效")]})
+    findings = list(visit.findings.select_related("finding_type"))
+    if outcome == Outcome.COMPLIANT and findings:
+        raise RuleViolation(_("已记录检查发现，结论不能为“未发现问题”。"), code="compliant_with_findings",
+                            fields={"outcome": [_("与检查发现矛盾")]})
+    if outcome == Outcome.RECTIFICATION and visit.business_id is None:
+        raise InvalidInput(_("流动商贩无登记主体，不能下达整改通知；请移送立案或登记主体后再检查。"),
+                           code="rectification_needs_business")
+    if ack_signature is None and not ack_refused:
+        raise InvalidInput(_("请经营者签字确认，或记录其拒绝签字。"), code="acknowledgement_required",
+                           fields={"ack_signature": [_("签字或记录拒签")]})
+    if ack_refused and not (ack_note or "").strip():
+        raise InvalidInput(_("经营者拒绝签字的，须记录情况。"), code="ack_refusal_note", fields={"ack_note": [_("必填")]})
+    lat, lon, accuracy = _position(latitude, longitude, accuracy_m)
+    now = checked_out_at or timezone.now()
+    if now < visit.checked_in_at:
+        raise InvalidInput(_("离开时间不能早于到达时间。"), code="checkout_before_checkin",
+                           fields={"checked_out_at": [_("早于到达时间")]})
+    # Numbers from the phone's block are checked before anything changes.
+    record_serial = onsite_serial(actor=actor, doc_type="visit_record", region_code=visit.region_code,
+                                  number=record_serial_number, issued_at=now)
+    order_serial = onsite_serial(actor=actor, doc_type="rectification_order", region_code=visit.region_code,
+                                 number=order_serial_number, issued_at=now)
+
+    if outcome == Outcome.REFUSED:
+        account = required_text(refusal_account, "refusal_account", "拒绝检查的情况")
+        if not any(f.finding_type.code == "refused_inspection" for f in findings):
+            kind = FindingType.objects.get(code="refused_inspection")
+            findings.append(Finding.objects.create(visit=visit, finding_type=kind, description=account,
+                                                   recorded_by=actor))
+    with audited(visit, "inspections.visit.closed", actor=actor, parent=visit.business):
+        visit.status = Visit.Status.CLOSED
+        visit.outcome = outcome
+        visit.refusal_account = (refusal_account or "").strip()
+        visit.checked_out_at = now
+        visit.checkout_latitude, visit.checkout_longitude, visit.checkout_accuracy_m = lat, lon, accuracy
+        visit.ack_refused = bool(ack_refused)
+        visit.ack_note = (ack_note or "").strip()[:200]
+        if ack_signature is not None:
+            from ..photos import process_signature
+
+            visit.ack_signature.save("signature.png", ContentFile(process_signature(ack_signature)), save=False)
+        visit.save()
+
+    order = None
+    if outcome == Outcome.RECTIFICATION:
+        order = _order_rectification(visit, actor=actor, people=people, findings=findings, items=rectification_items,
+                                     days=rectification_days, issued_at=now, serial=order_serial)
+    if outcome == Outcome.CASE:
+        referral = CaseReferral.objects.create(
+            visit=visit, region_code=visit.region_code, suggested_articles=suggested_articles(visit),
+            summary=required_text(case_summary, "case_summary", "案情摘要"), referred_by=actor, referred_at=now)
+        log_action(referral, "inspections.visit.case_referred", actor=actor, parent=visit.business)
+    document = _issue(visit, actor=actor, doc_type="visit_record",
+                      title=f"现场检查笔录（{visit.subject_name}）", serial=record_serial, issued_at=now,
+                      context={"visit": visit, "inspectors": people, "findings": findings, "order": order,
+                               "answers": list(visit.answers.select_related("item").order_by("item__position")),
+                               "articles": suggested_articles(visit) if outcome == Outcome.CASE else []},
+                      recipients=_dealer_users(visit.business))
+    visit.record_document = document
+    visit.save(update_fields=["record_document"])
+    if visit.task_id:
+        complete_task(visit.task, actor=actor)
+    return visit
+
+
+def _order_rectification(visit, *, actor, people, findings, items, days, issued_at, serial):
+    items = [i.strip() for i in items or () if i and i.strip()] or [f.description for f in findings]
+    if not items:
+        raise InvalidInput(_("请填写整改事项。"), code="rectification_items_required",
+                           fields={"rectification_items": [_("必填")]})
+    days = days or county_setting(visit.region_code, "rectification_days")
+    issued_on = timezone.localdate(issued_at)
+    due, rule = rectification_deadline(issued_on, days)
+    order = RectificationOrder.objects.create(
+        visit=visit, region_code=visit.region_code, business=visit.business, items=items, issued_on=issued_on,
+        days=int(days), deadline_on=due, deadline_rule=rule)
+    follow_up_due = deadline(due, FOLLOW_UP_RULE_DAYS, Rule.WORKING_DAYS).due
+    task = new_task(actor=actor, business=visit.business, kind=Task.Kind.FOLLOW_UP, due_on=follow_up_due,
+                       inspectors=people, rectification=order, planned_on=due + datetime.timedelta(days=1),
+                       reasons=["整改复查"], note=f"复查整改（期限{due:%Y-%m-%d}）")
+    document = _issue(visit, actor=actor, doc_type="rectification_order",
+                      title=f"责令整改通知书（{visit.business.name}）", serial=serial,
+                      issued_at=issued_at, context={"order": order, "visit": visit, "inspectors": people},
+                      recipients=_dealer_users(visit.business))
+    order.document = document
+    order.save(update_fields=["document"])
+    log_action(order, "inspections.rectification.ordered", actor=actor, parent=visit.business,
+               data={"deadline": due, "rule": rule, "follow_up_task": task.pk})
+    return order
+
+
+@service
+def conclude_rectification(order: RectificationOrder, *, actor, rectified: bool, note: str = "") -> RectificationOrder:
+    """The follow-up's conclusion: rectified, or not rectified (then usually a case)."""
+    require(actor, "inspections.visit" if actor.can_inspect else "inspections.review_rectification", order)
+    if order.status != RectificationOrder.Status.OPEN:
+        raise Conflict(_("整改通知已办结。"), code="rectification_closed")
+    with audited(order, "inspections.rectification.concluded", actor=actor, reason=note, parent=order.business):
+        order.status = RectificationOrder.Status.RECTIFIED if rectified else RectificationOrder.Status.NOT_RECTIFIED
+        order.closed_at = timezone.now()
+        order.save(update_fields=["status", "closed_at"])
+    for task in order.follow_up_tasks.filter(status=Task.Status.OPEN):
+        complete_task(task, actor=actor)
+    return order
