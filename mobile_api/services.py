@@ -79,40 +79,34 @@ def _save_token_use(token, changes):
 
 
 # --- reserved serial numbers for documents issued offline ----------------------------------
-# The on-site documents an inspector pair issues (DESIGN.md section 4: the two signatures are
-# the review), and how many numbers a pair keeps in hand. A day rarely needs more than a few
-# of each; a block is topped up when fewer than LOW_WATER numbers are left.
-ON_SITE_DOCUMENTS = ("visit_record", "sampling_form", "rectification_order")
-BLOCK_SIZE = 20
+# How many numbers of each on-site document type a phone keeps in hand: a day rarely needs
+# more than a few; a new block is reserved when fewer than LOW_WATER are left.
 LOW_WATER = 5
 
 
-def pair_holder(user_ids) -> str:
-    """The holder name of a pair's serial blocks: the same whichever of the two asks."""
-    return "pair:" + "-".join(str(pk) for pk in sorted(set(user_ids)))
-
-
 @service
-def top_up_serial_blocks(*, actor, pair_ids, county_code: str, year: int):
-    """The pair's blocks of reserved numbers for each on-site document type, reserving a new
-    block (seedreg.documents.serials.reserve_block) where fewer than LOW_WATER are free.
-    Returns [(block, free numbers)]."""
+def top_up_serial_blocks(*, actor, year: int | None = None):
+    """The actor's blocks of reserved numbers for each on-site document type (visit record,
+    rectification order, sampling form), reserving a block through
+    ``inspections.services.reserve_onsite_numbers`` where fewer than LOW_WATER are free.
+
+    Blocks are per inspector, not per pair (issue 5's ``onsite_serial`` checks the issuing
+    inspector's own block): the two phones of a pair then never hand out the same number while
+    offline. Returns [(block, free numbers)]."""
+    from inspections.services import reserve_onsite_numbers
+    from inspections.services.onsite import ONSITE_TYPES, block_holder
     from seedreg.documents.models import SerialBlock
-    from seedreg.documents.serials import free_numbers, reserve_block
-    from seedreg.errors import PermissionDenied
+    from seedreg.documents.serials import free_numbers
 
     require(actor, "mobile_api.hold_token")
-    if actor.pk not in set(pair_ids):
-        raise PermissionDenied(_("只能为自己所在的检查组预留文书编号。"))
-    holder = pair_holder(pair_ids)
+    year = year or timezone.localdate().year
     out = []
-    for doc_type in ON_SITE_DOCUMENTS:
-        blocks = list(SerialBlock.objects.filter(holder=holder, county_code=county_code, doc_type=doc_type, year=year)
-                      .order_by("first_number"))
+    for doc_type in ONSITE_TYPES:
+        blocks = SerialBlock.objects.filter(holder=block_holder(actor), county_code=(actor.region_id or "")[:6],
+                                            doc_type=doc_type, year=year).order_by("first_number")
         free = [(block, free_numbers(block)) for block in blocks]
         if sum(len(numbers) for _block, numbers in free) < LOW_WATER:
-            block = reserve_block(county_code=county_code, doc_type=doc_type, year=year, size=BLOCK_SIZE,
-                                  holder=holder, actor=actor)
-            free.append((block, list(range(block.first_number, block.last_number + 1))))
+            block = reserve_onsite_numbers(actor=actor, doc_type=doc_type, year=year)
+            free.append((block, free_numbers(block)))
         out.extend((block, numbers) for block, numbers in free if numbers)
     return out

@@ -127,17 +127,10 @@ def person(u) -> dict:
     return {"id": u.pk, "name": u.display_name, "enforcement_id": u.enforcement_id or ""}
 
 
-def serial_blocks_for(user, tasks) -> list[dict]:
-    today = timezone.localdate()
-    pairs = {tuple(sorted(u.pk for u in t.inspectors.all())): t.region_code[:6] for t in tasks}
-    out = []
-    for pair_ids, county in sorted(pairs.items()):
-        for block, free in services.top_up_serial_blocks(actor=user, pair_ids=pair_ids, county_code=county,
-                                                         year=today.year):
-            out.append({"holder": block.holder, "doc_type": block.doc_type, "year": block.year,
-                        "first_number": block.first_number, "last_number": block.last_number,
-                        "free_numbers": free})
-    return out
+def serial_blocks_for(user) -> list[dict]:
+    return [{"holder": block.holder, "doc_type": block.doc_type, "year": block.year,
+             "first_number": block.first_number, "last_number": block.last_number, "free_numbers": free}
+            for block, free in services.top_up_serial_blocks(actor=user)]
 
 
 def tasks_download(user, days: int) -> dict:
@@ -163,7 +156,7 @@ def tasks_download(user, days: int) -> dict:
             "checklist_codes": applicable_checklist_codes(card, items),
         })
     return {"cursor": cursor, "generated_at": timezone.now(), "tasks": out, **reference,
-            "serial_blocks": serial_blocks_for(user, tasks)}
+            "serial_blocks": serial_blocks_for(user)}
 
 
 @router.get("/tasks", response={200: TasksDownload, **ERRORS}, operation_id="tasks_download",

@@ -59,12 +59,17 @@ def test_the_query_count_does_not_grow_with_the_number_of_tasks(phone, clerk, sh
     assert len(five.captured_queries) == len(one.captured_queries)
 
 
-def test_serial_blocks_are_kept_per_pair_and_topped_up_only_when_low(phone, my_tasks, inspector2):
-    phone.get("/tasks")
-    again = Phone(login(inspector2)).get("/tasks").json()  # the partner sees the same blocks
+def test_each_inspector_gets_a_block_per_on_site_document_topped_up_only_when_low(phone, my_tasks, inspector,
+                                                                                inspector2):
+    first = phone.get("/tasks").json()["serial_blocks"]
     assert SerialBlock.objects.count() == 3
-    assert {b["holder"] for b in again["serial_blocks"]} == {f"pair:{min(u.pk for u in my_tasks[0].inspectors.all())}-"
-                                                            f"{max(u.pk for u in my_tasks[0].inspectors.all())}"}
+    phone.get("/tasks")
+    assert SerialBlock.objects.count() == 3  # still 20 free numbers each: nothing reserved
+    partner = Phone(login(inspector2)).get("/tasks").json()["serial_blocks"]
+    assert SerialBlock.objects.count() == 6
+    numbers = {(b["doc_type"], n) for b in first for n in b["free_numbers"]}
+    assert not numbers & {(b["doc_type"], n) for b in partner for n in b["free_numbers"]}
+    assert {b["holder"] for b in first} == {f"inspector:{inspector.pk}"}
 
 
 def test_a_reassigned_task_is_dropped_from_the_old_phone_and_sent_to_the_new(phone, my_tasks, clerk, inspector,
