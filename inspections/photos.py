@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import datetime
 import io
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+import pillow_heif
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from seedreg.errors import InvalidInput
 
@@ -27,7 +30,9 @@ MAX_BYTES = 25 * 1024 * 1024
 MIN_EDGE = 1600
 MAX_STORED_EDGE = 2 * MIN_EDGE
 THUMB_EDGE = 320
-ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "MPO"}
+# HEIF: what iPhones (and many Android phones) send; decoded through pillow-heif.
+ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "MPO", "HEIF"}
+pillow_heif.register_heif_opener()
 # Pillow refuses decompression bombs above this; phones produce at most ~50 MP.
 Image.MAX_IMAGE_PIXELS = 120_000_000
 
@@ -96,6 +101,23 @@ def _jpeg(image: Image.Image, quality: int) -> bytes:
     return out.getvalue()
 
 
+_strict_decoding = threading.Lock()
+
+
+@contextmanager
+def refusing_truncated_images():
+    """WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES on import (documents import
+    it), after which a truncated upload would load as a grey-filled photo. Decode uploads with
+    the flag off; the lock keeps two threads from restoring each other's value."""
+    with _strict_decoding:
+        previous = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
 def process_photo(data: bytes) -> ProcessedPhoto:
     """Check, decode (reduced for JPEG), orient, strip and re-encode a photo."""
     if not data:
@@ -105,7 +127,7 @@ def process_photo(data: bytes) -> ProcessedPhoto:
     try:
         image = Image.open(io.BytesIO(data))
         if image.format not in ALLOWED_FORMATS:
-            raise InvalidInput(_("只接受JPEG、PNG或WebP照片。"), code="photo_type", fields={"photo": [_("格式不支持")]})
+            raise InvalidInput(_("只接受JPEG、PNG、HEIC或WebP照片。"), code="photo_type", fields={"photo": [_("格式不支持")]})
         exif = image.getexif()
         taken_at = _taken_at(exif)
         latitude, longitude = _gps(exif)
@@ -116,7 +138,8 @@ def process_photo(data: bytes) -> ProcessedPhoto:
                 # draft() picks the largest DCT reduction (1/2, 1/4, 1/8) that still gives at
                 # least this size: the decoder never produces the full-size pixels.
                 image.draft("RGB", (max(1, int(w / scale)), max(1, int(h / scale))))
-        image.load()
+        with refusing_truncated_images():
+            image.load()
     except InvalidInput:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError, ValueError) as exc:
@@ -142,7 +165,8 @@ def process_signature(data: bytes) -> bytes:
         image = Image.open(io.BytesIO(data))
         if image.format not in {"PNG", "JPEG", "WEBP"}:
             raise InvalidInput(_("签名须为PNG或JPEG图片。"), code="signature_type", fields={"signature": [_("格式不支持")]})
-        image.load()
+        with refusing_truncated_images():
+            image.load()
     except InvalidInput:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError, ValueError) as exc:

@@ -48,8 +48,10 @@ class LicensingConfig(AppConfig):
 
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from . import models
+        from . import models, sync
         from .public import bump_directory_version
+
+        sync.connect()
 
         for model in (models.Business, models.SeedLicence, models.LicenceTerm, models.LicenceStatusChange,
                       models.Filing, models.FilingItem, models.Variety, models.Crop, models.OutsideParty):

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "seedreg.documents",
     "seedreg.notifications",
     "seedreg.demo",
+    "seedreg.sync",
     # domain, in the order of the regulatory flow
     "licensing",
     "inspections",
@@ -320,3 +321,9 @@ LOGGING = {
 # seedreg.regions.settings_registry. These are only platform knobs.
 OUTBOX_RELAY_INTERVAL_SECONDS = env.float("OUTBOX_RELAY_INTERVAL_SECONDS", default=2.0)
 OUTBOX_BACKLOG_DEGRADED_SECONDS = env.int("OUTBOX_BACKLOG_DEGRADED_SECONDS", default=300)
+
+# --- Mobile API (inspectors' phones) ------------------------------------------------------
+MOBILE_TOKEN_DAYS = env.int("MOBILE_TOKEN_DAYS", default=30)
+# Requests per user (all their phones together) and, for the token endpoint, per client address.
+MOBILE_API_USER_RATE = env.str("MOBILE_API_USER_RATE", default="600/m")
+MOBILE_API_LOGIN_RATE = env.str("MOBILE_API_LOGIN_RATE", default="30/m")

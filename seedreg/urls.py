@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
+from mobile_api.urls import api_urlpatterns
 from portal.views import home
 from seedreg.health.views import healthz
 
@@ -24,6 +25,8 @@ urlpatterns = [
     path("licensing/", include("licensing.urls")),
     path("inspections/", include("inspections.urls")),
     path("labs/", include("labs.urls")),
+    *api_urlpatterns,
+    path("mobile/", include("mobile_api.urls")),
     path("", home, name="home"),
     path("", include("portal.urls")),
 ]

@@ -1,0 +1,165 @@
+"""GET /tasks: everything a day of offline work needs, in one download."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.utils import timezone
+from ninja import Field, Query, Router
+
+from inspections.models import ChecklistItem
+from seedreg.sync.feed import current_cursor
+
+from .. import services
+from ..schemas import ERRORS, Schema
+from ..selectors import (
+    applicable_checklist_codes,
+    business_card,
+    lots_for_businesses,
+    my_open_tasks,
+    open_rectifications_by_business,
+    reference_data,
+)
+from .directory import BusinessCard
+
+router = Router(tags=["任务下载"])
+
+
+class TasksQuery(Schema):
+    days: int = Field(7, ge=0, le=60, description="今天及之后几天内计划的任务（未排期的任务总是包含）")
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+    enforcement_id: str
+
+
+class RectificationOut(Schema):
+    id: int
+    client_uuid: str
+    items: list[Any]
+    issued_on: datetime.date
+    deadline_on: datetime.date
+    serial: str
+
+
+class LotOut(Schema):
+    lot_id: int
+    variety: str
+    crop: str
+    lot_number: str
+    producer: str
+    quantity_kg: float
+    under_stop_sale: bool
+
+
+class TaskOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    status: str
+    due_on: datetime.date
+    planned_on: datetime.date | None
+    campaign: str
+    reasons: list[Any]
+    blocked_crops: list[Any]
+    note: str
+    inspectors: list[PersonOut]
+    business: BusinessCard
+    rectification_orders: list[RectificationOut]
+    lots_held: list[LotOut]
+    stop_sale_lots: list[LotOut]
+    checklist_codes: list[str]
+
+
+class ChecklistItemOut(Schema):
+    code: str
+    text: str
+    legal_basis: str
+    applies_to: list[str]
+    finding_type: str
+    position: int
+
+
+class FindingTypeOut(Schema):
+    code: str
+    label: str
+
+
+class SamplingRuleOut(Schema):
+    crop_code: str
+    crop_name: str
+    max_lot_kg: int
+    submitted_sample_g: int
+
+
+class PrimarySampleRuleOut(Schema):
+    containers_from: int
+    containers_to: int | None
+    primary_samples: int
+    per_container: bool
+    rule: str
+
+
+class SerialBlockOut(Schema):
+    holder: str
+    doc_type: str
+    year: int
+    first_number: int
+    last_number: int
+    free_numbers: list[int]
+
+
+class TasksDownload(Schema):
+    cursor: int = Field(..., description="下载开始时的变更序号：之后用 GET /changes?since= 增量同步")
+    generated_at: datetime.datetime
+    tasks: list[TaskOut]
+    checklist_items: list[ChecklistItemOut]
+    finding_types: list[FindingTypeOut]
+    sampling_rules: list[SamplingRuleOut]
+    primary_sample_rules: list[PrimarySampleRuleOut]
+    serial_blocks: list[SerialBlockOut]
+
+
+def person(u) -> dict:
+    return {"id": u.pk, "name": u.display_name, "enforcement_id": u.enforcement_id or ""}
+
+
+def serial_blocks_for(user) -> list[dict]:
+    return [{"holder": block.holder, "doc_type": block.doc_type, "year": block.year,
+             "first_number": block.first_number, "last_number": block.last_number, "free_numbers": free}
+            for block, free in services.top_up_serial_blocks(actor=user)]
+
+
+def tasks_download(user, days: int) -> dict:
+    cursor = current_cursor()  # before reading: a change made meanwhile is fetched again, not lost
+    today = timezone.localdate()
+    tasks = list(my_open_tasks(user, until=today + datetime.timedelta(days=days))[:200])
+    reference = reference_data()
+    items = list(ChecklistItem.objects.filter(active=True))
+    rectifications = open_rectifications_by_business({t.business_id for t in tasks})
+    lots = lots_for_businesses({t.business_id for t in tasks})
+    out = []
+    for task in tasks:
+        card = business_card(task.business, today)
+        held = lots.get(task.business_id, [])
+        out.append({
+            "id": task.pk, "kind": task.kind, "kind_label": str(task.get_kind_display()), "status": task.status,
+            "due_on": task.due_on, "planned_on": task.planned_on,
+            "campaign": task.campaign.name if task.campaign_id else "", "reasons": task.reasons,
+            "blocked_crops": task.blocked_crops, "note": task.note,
+            "inspectors": [person(u) for u in task.inspectors.all()], "business": card,
+            "rectification_orders": rectifications.get(task.business_id, []),
+            "lots_held": held, "stop_sale_lots": [lot for lot in held if lot["under_stop_sale"]],
+            "checklist_codes": applicable_checklist_codes(card, items),
+        })
+    return {"cursor": cursor, "generated_at": timezone.now(), "tasks": out, **reference,
+            "serial_blocks": serial_blocks_for(user)}
+
+
+@router.get("/tasks", response={200: TasksDownload, **ERRORS}, operation_id="tasks_download",
+            summary="下载我的检查任务（今天及之后几天），含主体、证照、整改、库存批次、停售批次、检查项目、扦样规则、预留文书编号")
+def tasks(request, q: Query[TasksQuery]):
+    return tasks_download(request.auth.user, q.days)

@@ -1,0 +1,24 @@
+from django.http import JsonResponse
+from django.urls import path, re_path
+from django.utils.translation import gettext as _
+
+from . import views
+from .api import api
+
+app_name = "mobile"
+
+
+def api_not_found(request, rest=""):
+    """Unknown paths under the API answer in the API's error shape, not with an HTML page."""
+    return JsonResponse({"code": "not_found", "message": _("未找到该记录，或您无权查看。"), "fields": {}}, status=404)
+
+
+api_urlpatterns = [
+    path("api/mobile/v1/", api.urls),
+    re_path(r"^api/mobile/v1/(?P<rest>.*)$", api_not_found),
+]
+
+urlpatterns = [
+    path("tokens/", views.token_list, name="token_list"),
+    path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class SyncConfig(AppConfig):
+    name = "seedreg.sync"
+    label = "sync"
+    verbose_name = "离线同步变更记录"
