@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from mobile_api.urls import api_urlpatterns
+from mobile_api.urls import api_urlpatterns, phone_urlpatterns
 from portal.views import home
 from seedreg.health.views import healthz
 
@@ -21,6 +21,7 @@ urlpatterns = [
     path("inspections/", include("inspections.urls")),
     *api_urlpatterns,
     path("mobile/", include("mobile_api.urls")),
+    path("m/", include(phone_urlpatterns)),
     path("", home, name="home"),
     path("", include("portal.urls")),
 ]
