@@ -2,6 +2,7 @@
 live server through a relay the test switches off (tests/netproxy.py) to cut the signal."""
 
 import datetime
+import io
 import json
 
 import pytest
@@ -14,7 +15,7 @@ from inspections import services as inspections
 from tests.factories import PASSWORD
 from tests.netproxy import SwitchableProxy
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOP_POSITION = {"latitude": 41.4031, "longitude": 119.6431}  # ~10 m from 建平县第1种子门市部
 
@@ -59,7 +60,21 @@ def phone(browser):
 
 
 @pytest.fixture
-def day(clerk, shops, directory, inspector, inspector2):
+def reference_data(crops):
+    """Checklist items, finding types and sampling rules (a transactional test flushed the
+    migration's rows, as tests/licensing/conftest.py's crops fixture notes)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from inspections.models import ChecklistItem
+
+    if not ChecklistItem.objects.exists():
+        import_module("inspections.migrations.0002_reference_data").load(apps, None)
+
+
+@pytest.fixture
+def day(clerk, shops, directory, inspector, inspector2, reference_data):
     today = timezone.localdate()
     return [inspections.create_task(actor=clerk, business=b, kind="ad_hoc", due_on=today + datetime.timedelta(days=10),
                                     planned_on=today, inspectors=[inspector, inspector2]) for b in shops[:3]]
@@ -87,3 +102,105 @@ def test_the_service_worker_serves_the_app_shell_with_no_signal(phone, proxy, in
     phone.goto(f"{proxy.url}/m/#/outbox")
     phone.wait_for_selector("#sync-progress:has-text('无网络')")
     assert proxy.refused > 0
+
+
+def jpeg(width=4000, height=3000) -> bytes:
+    """A camera-sized photo (12 megapixels) the phone must downscale before keeping it."""
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (30, 120, 60)).save(out, "JPEG", quality=80)
+    return out.getvalue()
+
+
+def sign(page):
+    page.locator("#signature").scroll_into_view_if_needed()
+    box = page.locator("#signature").bounding_box()
+    page.mouse.move(box["x"] + 20, box["y"] + 40)
+    page.mouse.down()
+    for step in range(1, 12):
+        page.mouse.move(box["x"] + 20 + step * 20, box["y"] + 40 + (step % 3) * 25)
+    page.mouse.up()
+
+
+def do_offline_visit(page, *, seals=("FQ-0001", "FQ-0002")):
+    """Check in at the nearest shop, fail the first checklist item (with a photo on its finding),
+    take a sample, order rectification, get the signature, check out: all with no signal."""
+    page.click("#route .task >> nth=0")
+    page.click("#checkin")
+    page.wait_for_selector("#checklist")
+    items = page.locator("#checklist fieldset.item")
+    for i in range(items.count()):
+        items.nth(i).locator("input[value=yes]").check()
+    items.nth(0).locator("input[value=no]").check()
+    items.nth(0).locator("input[type=text], input:not([type])").fill("许可证未公示")
+    page.click("#checklist button")
+    page.wait_for_selector("#findings li.finding")
+    page.set_input_files("#findings .photo-input", files=[{"name": "IMG_0001.jpg", "mimeType": "image/jpeg",
+                                                           "buffer": jpeg()}])
+    page.wait_for_selector("#findings li.finding:has-text('照片 1 张')")
+    page.click("#add-sample")
+    page.select_option("select[name=crop_code]", "maize")
+    page.fill("input[name=variety_name]", "郑单958")
+    page.fill("input[name=lot_number]", "ZD2026-001")
+    page.fill("input[name=producer_name]", "河南秋乐种业")
+    page.fill("input[name=lot_size_kg]", "2000")
+    page.fill("input[name=packages]", "20")
+    page.fill("input[name=sample_quantity_g]", "500")
+    page.fill("input[name=test_seals]", seals[0])
+    page.fill("input[name=backup_seals]", seals[1])
+    page.fill("input[name=backup_kept_at]", "门市部库房")
+    page.fill("input[name=business_signer]", "王经理")
+    page.click("#sample button")
+    # The station's rule: no less than the submitted-sample weight for maize (1000 g).
+    page.wait_for_selector(".field-error:has-text('1000')")
+    page.fill("input[name=sample_quantity_g]", "1000")
+    page.click("#sample button")
+    page.wait_for_selector("#checklist")
+    assert seals[0] in page.inner_text("main")
+    page.select_option("select[name=outcome]", "compliant")
+    sign(page)
+    page.click("#close button.big")
+    page.wait_for_selector(".field-error:has-text('不能为“未发现问题”')")
+    page.select_option("select[name=outcome]", "rectification")
+    page.fill("input[name=rectification_days]", "10")
+    page.click("#close button.big")
+    page.wait_for_selector("#route")
+
+
+def files_on_phone(page):
+    return page.evaluate("""() => new Promise((resolve) => {
+        const req = indexedDB.open("seedreg-phone");
+        req.onsuccess = () => {
+          const get = req.result.transaction("files").objectStore("files").getAll();
+          get.onsuccess = () => resolve(get.result.map((f) => ({role: f.role, width: f.width || null, size: f.blob.size,
+                                                                type: f.blob.type, uploaded: f.uploaded,
+                                                                taken_at: f.taken_at, latitude: f.latitude ?? null})));
+        };
+    })""")
+
+
+def test_a_whole_visit_offline_survives_a_reload(phone, proxy, inspector, day):
+    log_in(phone, proxy, inspector)
+    proxy.go_offline()
+    do_offline_visit(phone)
+    phone.reload()  # still offline: the shell from the service worker, the work from IndexedDB
+    phone.wait_for_selector("#route .task")
+    assert "已检查" in phone.inner_text("#route")
+    phone.goto(f"{proxy.url}/m/#/outbox")
+    phone.wait_for_selector(".outbox-item")
+    items = phone.inner_text(".list")
+    assert "建平县第1种子门市部" in items and "郑单958 ZD2026-001" in items
+    assert phone.locator(".outbox-item .status.pending").count() == 2
+    files = files_on_phone(phone)
+    photo = next(f for f in files if f["role"] == "photo")
+    assert photo["width"] == 1600 and photo["type"] == "image/jpeg" and not photo["uploaded"]
+    assert photo["latitude"] == pytest.approx(SHOP_POSITION["latitude"])
+    assert [f["role"] for f in files].count("signature") == 1
+
+
+def test_check_in_far_from_the_registered_place_warns(phone, proxy, inspector, day):
+    log_in(phone, proxy, inspector)
+    phone.context.set_geolocation({"latitude": 41.4130, "longitude": 119.6431, "accuracy": 30})  # ~1.1 km north
+    phone.click("#route .task:has-text('建平县第1种子门市部')")
+    phone.click("#checkin")
+    warning = phone.locator("#distance.alert")
+    assert "偏离登记地址较远" in warning.inner_text()

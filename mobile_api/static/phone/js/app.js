@@ -124,7 +124,7 @@ async function homeScreen() {
       : '<li class="muted">今日没有任务。</li>';
   };
   draw(null);
-  position().then((here) => {
+  position({maxAge: 60000}).then((here) => {
     view.querySelector("#here").textContent = `（按距离排序，定位精度约 ${here.accuracy_m} 米）`;
     draw(here);
   }).catch((err) => { view.querySelector("#here").textContent = `（${err.message}）`; });

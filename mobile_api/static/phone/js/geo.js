@@ -1,12 +1,13 @@
 // Position from the browser (needs a secure context: HTTPS, or localhost in tests) and distances.
-export function position({timeout = 15000} = {}) {
+// maxAge 0 for check-in and check-out (a fresh fix); the route may reuse a recent one.
+export function position({timeout = 15000, maxAge = 0} = {}) {
   return new Promise((resolve, reject) => {
     if (!navigator.geolocation) { reject(new Error("此浏览器不支持定位")); return; }
     navigator.geolocation.getCurrentPosition(
       (p) => resolve({latitude: p.coords.latitude, longitude: p.coords.longitude,
                       accuracy_m: Math.round(p.coords.accuracy), at: new Date(p.timestamp).toISOString()}),
       (e) => reject(new Error(e.code === 1 ? "未允许定位，请在浏览器设置中允许" : "无法获取定位")),
-      {enableHighAccuracy: true, timeout, maximumAge: 30000});
+      {enableHighAccuracy: true, timeout, maximumAge: maxAge});
   });
 }
 

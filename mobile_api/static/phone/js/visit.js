@@ -76,7 +76,7 @@ export async function peddlerScreen() {
 // items that apply to unregistered sellers.
 function checklistFor(visit, items) {
   if (visit.data.checklist_codes) return items.filter((i) => visit.data.checklist_codes.includes(i.code));
-  return items.filter((i) => i.applies_to.includes("unregistered") || i.applies_to.includes("all"));
+  return items.filter((i) => i.applies_to.includes("all"));
 }
 
 function answerLine(item, saved) {
@@ -222,12 +222,15 @@ export async function visitScreen(id) {
   closeForm.querySelector("[name=outcome]").addEventListener("change", (e) => {
     closeForm.querySelectorAll("[data-for]").forEach((d) => { d.hidden = d.dataset.for !== e.target.value; });
   });
-  closeForm.addEventListener("submit", (e) => { e.preventDefault(); checkOut(visit, closeForm, pad, profile, data); });
+  closeForm.addEventListener("submit", (e) => {
+    e.preventDefault();
+    checkOut(visit, closeForm, pad, profile, data).catch((err) => toast("未能保存：" + err.message, "error"));
+  });
 }
 
 async function savePhoto(visitUuid, findingUuid, file) {
   try {
-    const pos = await position({timeout: 5000}).catch(() => null);
+    const pos = await position({timeout: 5000, maxAge: 60000}).catch(() => null);
     const {blob, width, height} = await downscale(file);
     await outbox.addFile(visitUuid, "photo", blob, {
       finding_uuid: findingUuid, name: file.name || "photo.jpg", taken_at: new Date(file.lastModified || Date.now()).toISOString(),
