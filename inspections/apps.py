@@ -17,6 +17,8 @@ class InspectionsConfig(AppConfig):
 
         setting("inspection_geofence_radius_m", 300, "现场检查定位允许偏离登记地址的半径（米）", kind=int, minimum=20,
                 maximum=10000)
+        setting("inspection_max_accuracy_m", 100, "到达定位精度差于此值（米）的现场检查标记为“定位精度不足”", kind=int,
+                minimum=5, maximum=5000)
         setting("draw_unqualified_months", 12, "双随机必查：近几个月内抽检不合格的主体（月）", kind=int, minimum=1,
                 maximum=60)
         setting("draw_resample_exclusion_months", 6,

@@ -14,6 +14,7 @@ import io
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+import pillow_heif
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -25,7 +26,9 @@ MAX_BYTES = 25 * 1024 * 1024
 # photo (4000×3000) then decodes at 1/2 scale.
 MAX_EDGE = 1600
 THUMB_EDGE = 320
-ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "MPO"}
+# HEIF: what iPhones (and many Android phones) send; decoded through pillow-heif.
+ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "MPO", "HEIF"}
+pillow_heif.register_heif_opener()
 # Pillow refuses decompression bombs above this; phones produce at most ~50 MP.
 Image.MAX_IMAGE_PIXELS = 120_000_000
 
@@ -103,7 +106,7 @@ def process_photo(data: bytes) -> ProcessedPhoto:
     try:
         image = Image.open(io.BytesIO(data))
         if image.format not in ALLOWED_FORMATS:
-            raise InvalidInput(_("只接受JPEG、PNG或WebP照片。"), code="photo_type", fields={"photo": [_("格式不支持")]})
+            raise InvalidInput(_("只接受JPEG、PNG、HEIC或WebP照片。"), code="photo_type", fields={"photo": [_("格式不支持")]})
         exif = image.getexif()
         taken_at = _taken_at(exif)
         latitude, longitude = _gps(exif)

@@ -12,7 +12,7 @@ from ninja.renderers import JSONRenderer
 from seedreg.errors import install_api_handlers
 
 from .auth import DeviceTokenAuth, PerUserThrottle
-from .endpoints import auth, changes, directory, me, scan, tasks
+from .endpoints import auth, changes, directory, me, scan, sync, tasks
 
 
 class CompactJSONRenderer(JSONRenderer):
@@ -41,3 +41,4 @@ api.add_router("", directory.router)
 api.add_router("", changes.router)
 api.add_router("", scan.router)
 api.add_router("", tasks.router)
+api.add_router("", sync.router)

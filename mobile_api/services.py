@@ -110,3 +110,65 @@ def top_up_serial_blocks(*, actor, year: int | None = None):
             free.append((block, free_numbers(block)))
         out.extend((block, numbers) for block, numbers in free if numbers)
     return out
+
+
+# --- uploads -------------------------------------------------------------------------------------
+
+def receive_upload(*, actor, data: bytes, name: str, object_uuid, file_uuid, kind: str, captured_at=None,
+                   latitude=None, longitude=None, accuracy_m=None):
+    """Keep one uploaded file for ``object_uuid`` (idempotent by content hash) and hand it to the
+    owning app at once when the object has synced. Returns (UploadedFile, created).
+
+    The file is checked before anything is stored: a text file renamed .jpg, a truncated JPEG
+    or a decompression bomb is an InvalidInput (4xx), through the same decoder that stores it
+    (inspections.photos)."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+    from django.db import IntegrityError, transaction
+
+    from inspections.models import Finding, Visit
+    from inspections.photos import process_photo, process_signature
+    from seedreg.errors import Conflict, NotFound
+
+    from .handlers import attach_photo
+    from .models import SyncedObject, UploadedFile
+
+    require(actor, "mobile_api.hold_token")
+    digest = hashlib.sha256(data).hexdigest()
+    existing = UploadedFile.objects.filter(object_uuid=object_uuid, sha256=digest).first()
+    if existing is not None:
+        return existing, False
+    if UploadedFile.objects.filter(uuid=file_uuid).exists():
+        raise Conflict(_("该文件编号已用于另一个文件。"), code="file_uuid_reused", fields={"file_uuid": [_("已使用")]})
+    head = SyncedObject.objects.filter(uuid=object_uuid).first()
+    if head is not None and head.user_id != actor.pk and head.region_code[:6] != (actor.county_code or "-"):
+        raise NotFound()
+    if kind == UploadedFile.Kind.SIGNATURE:
+        process_signature(data)
+        exif = None
+    else:
+        exif = process_photo(data)  # checks the image; the stored copy is made when attached
+    try:
+        with transaction.atomic():
+            upload = UploadedFile(uuid=file_uuid, object_uuid=object_uuid, kind=kind, sha256=digest, size=len(data),
+                                  original_name=name, captured_at=captured_at, latitude=latitude,
+                                  longitude=longitude, accuracy_m=accuracy_m, user=actor)
+            if exif is not None:
+                upload.exif_taken_at, upload.exif_latitude, upload.exif_longitude = (exif.taken_at, exif.latitude,
+                                                                                      exif.longitude)
+            upload.content.save(f"{file_uuid}", ContentFile(data), save=False)
+            upload.save()
+    except IntegrityError:
+        # The same file arrived on another connection meanwhile: one row, whoever won.
+        upload.content.delete(save=False)
+        existing = UploadedFile.objects.filter(object_uuid=object_uuid, sha256=digest).first()
+        if existing is None:
+            raise Conflict(_("该文件编号已用于另一个文件。"), code="file_uuid_reused") from None
+        return existing, False
+    if head is not None and kind == UploadedFile.Kind.PHOTO and head.object_type == "finding":
+        finding = Finding.objects.filter(pk=head.server_id).first()
+        if finding is not None and finding.visit.status == Visit.Status.OPEN:
+            attach_photo(actor, finding, upload)
+            upload.refresh_from_db()
+    return upload, True

@@ -60,6 +60,9 @@ class Visit(RegulatedModel):
     distance_m = models.PositiveIntegerField(_("距登记地址（米）"), null=True, blank=True)
     geofence_radius_m = models.PositiveIntegerField(_("允许半径（米）"), null=True, blank=True)
     outside_geofence = models.BooleanField(_("超出允许半径"), default=False)
+    # The phone's position was too vague to prove where the check-in happened (accuracy worse
+    # than the county's inspection_max_accuracy_m when checking in).
+    poor_accuracy = models.BooleanField(_("定位精度不足"), default=False)
     checked_out_at = models.DateTimeField(_("离开时间"), null=True, blank=True)
     checkout_latitude = models.DecimalField(_("离开纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
     checkout_longitude = models.DecimalField(_("离开经度"), max_digits=9, decimal_places=6, null=True, blank=True)

@@ -103,6 +103,7 @@ def start_visit(*, actor, inspectors=(), business: Business | None = None, task:
     lat, lon, accuracy = _position(latitude, longitude, accuracy_m)
     distance = radius = None
     outside = False
+    poor_accuracy = accuracy is not None and accuracy > county_setting(region, "inspection_max_accuracy_m")
     if business is not None and business.location and lat is not None:
         distance = round(distance_m((lat, lon), business.location))
         radius = county_setting(region, "inspection_geofence_radius_m")
@@ -113,10 +114,11 @@ def start_visit(*, actor, inspectors=(), business: Business | None = None, task:
         farmer_own_surplus=bool(farmer_own_surplus) and business is None,
         checked_in_at=checked_in_at or timezone.now(), checkin_latitude=lat, checkin_longitude=lon,
         checkin_accuracy_m=accuracy, distance_m=distance, geofence_radius_m=radius, outside_geofence=outside,
-        created_by=actor, **uuid_kwargs(client_uuid))
+        poor_accuracy=poor_accuracy, created_by=actor, **uuid_kwargs(client_uuid))
     visit.inspectors.set(people)
     log_action(visit, "inspections.visit.started", actor=actor, parent=business,
-               data={"inspectors": [u.pk for u in people], "outside_geofence": outside, "distance_m": distance})
+               data={"inspectors": [u.pk for u in people], "outside_geofence": outside, "distance_m": distance,
+                     "poor_accuracy": poor_accuracy})
     return visit
 
 

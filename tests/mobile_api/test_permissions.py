@@ -7,6 +7,7 @@ token. The other county's inspector holds a valid token: object operations on ou
 records answer 404, lists answer only their own county (none of our markers in the body)."""
 
 import datetime
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +30,7 @@ class Op:
     outsider: int  # what the other county's inspector gets
     hidden: tuple = ()  # our county's texts (or world -> text) that must not appear in the outsider's answer
     public: dict = field(default_factory=dict)  # persona -> status, for operations without a token
+    outsider_check: Any = None  # (response) -> bool, for answers that refuse per object inside a 200
 
 
 @dataclass
@@ -55,6 +57,14 @@ OPS: dict[str, Op] = {
     "scan_seed_bag_photo": Op(lambda p, w: p.upload("/scans/seed-bag/photo", {
         "photo": SimpleUploadedFile("bag.png", qr_photo(SEED_BAG, fmt="PNG")), "business_id": str(w.shop.pk)}), 404),
     "tasks_download": Op(lambda p, w: p.get("/tasks"), 200, hidden=("建平县丰收种子门市部",)),
+    "sync_batch": Op(lambda p, w: p.post("/sync", {"objects": [{
+        "type": "visit", "uuid": str(uuid.uuid4()), "revision": str(uuid.uuid4()),
+        "data": {"task_id": w.extra["task"].pk, "checked_in_at": "2026-04-01T09:00:00+08:00"}}]}), 200,
+        outsider_check=lambda r: r.json()["results"][0]["status"] == "rejected"
+        and r.json()["results"][0]["code"] == "not_found"),
+    "file_upload": Op(lambda p, w: p.upload("/files", {
+        "file": SimpleUploadedFile("a.png", qr_photo("x", fmt="PNG")), "object_uuid": w.extra["visit_uuid"],
+        "file_uuid": str(uuid.uuid4())}), 404),
     "changes_since": Op(lambda p, w: p.get("/changes"), 200,
                         hidden=(lambda w: f'"kind":"business","id":"{w.shop.pk}"',)),
 }
@@ -74,14 +84,20 @@ def world(inspector, inspector2, lab_tech, dealer, outside_inspector, clerk, chi
     shop = make_business(clerk, latitude=41.403, longitude=119.643)
     for person in (inspector, inspector2):
         inspections.save_inspector_profile(person, actor=chief)
-    inspections.create_task(actor=clerk, business=shop, kind="ad_hoc", due_on=datetime.date.today(),
-                            inspectors=[inspector, inspector2])
+    task = inspections.create_task(actor=clerk, business=shop, kind="ad_hoc", due_on=datetime.date.today(),
+                                   inspectors=[inspector, inspector2])
     token = login(inspector, device_id="jianping-phone")
+    visit_uuid = str(uuid.uuid4())
+    synced = Phone(token).post("/sync", {"objects": [{
+        "type": "visit", "uuid": visit_uuid, "revision": str(uuid.uuid4()),
+        "data": {"task_id": task.pk, "checked_in_at": "2026-04-01T09:00:00+08:00"}}]})
+    assert synced.json()["results"][0]["status"] == "created"
     from mobile_api.models import DeviceToken
 
     return World(inspector=inspector, inspector_token_id=DeviceToken.objects.get(device_id="jianping-phone").pk,
                  shop=shop, extra={"token": token, "lab": lab_tech, "dealer": dealer,
-                                   "outsider": outside_inspector, "login_as": inspector})
+                                   "outsider": outside_inspector, "login_as": inspector,
+                                   "task": task, "visit_uuid": visit_uuid})
 
 
 def phone_for(persona, world):
@@ -131,6 +147,8 @@ def test_the_other_countys_inspector_sees_nothing_of_ours(world, operation_id):
         assert marker not in text
     if op.outsider == 404:
         assert response.json()["code"] == "not_found"
+    if op.outsider_check is not None:
+        assert op.outsider_check(response), response.content
 
 
 @pytest.mark.parametrize("operation_id", sorted(OPS))

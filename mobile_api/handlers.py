@@ -1,0 +1,168 @@
+"""What each type of phone-made object means on the server: which inspections service a
+revision calls. Handlers parse nothing (the schemas did) and decide nothing regulatory (the
+services do): they map a revision onto service calls and report what the server now holds.
+
+A revision carries the object's whole state as the phone sees it; the handler applies what
+is new against the server's row (a visit's first revision checks in, a later one may answer
+the checklist or check out)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from inspections import services as inspections
+from inspections.models import ChecklistAnswer, Finding, Task, Visit
+from licensing.models import Business
+from seedreg.accounts.models import User
+from seedreg.accounts.roles import FIELD_ROLES
+from seedreg.errors import InvalidInput, NotFound
+
+from .models import UploadedFile
+from .sync import Applied, ServerConflict, WaitingForFiles, register
+
+
+def _visible(model, actor, **lookup):
+    row = model.objects.visible_to(actor).filter(**lookup).first()
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def _partners(actor, ids):
+    ids = [i for i in dict.fromkeys(ids) if i != actor.pk]
+    people = list(User.objects.filter(pk__in=ids, is_active=True, role__in=FIELD_ROLES,
+                                      region__code__startswith=actor.county_code or "-"))
+    if len(people) != len(ids):
+        raise InvalidInput(_("同行执法人员不存在或不在本县。"), code="partner_unknown", fields={"partner_ids": [_("无效")]})
+    return people
+
+
+def _task_state(task) -> dict:
+    return {"task_id": task.pk, "task_status": task.status,
+            "inspectors": [{"id": u.pk, "name": u.display_name} for u in task.inspectors.all()]}
+
+
+def visit_state(actor, head) -> dict:
+    visit = Visit.objects.filter(pk=head.server_id).first()
+    if visit is None:
+        return {}
+    return {"visit_id": visit.pk, "status": visit.status, "outcome": visit.outcome,
+            "checked_out_at": visit.checked_out_at.isoformat() if visit.checked_out_at else None,
+            "answers": {a.item.code: a.answer for a in visit.answers.select_related("item")}}
+
+
+def apply_visit(actor, item, head) -> Applied:
+    data = item.data
+    if head is None:
+        task = business = None
+        if data.task_id is not None:
+            task = _visible(Task, actor, pk=data.task_id)
+            if not task.inspectors.filter(pk=actor.pk).exists():
+                # Reassigned while the phone was offline: say so with the task's current pair.
+                raise ServerConflict(_("该任务已改派给其他执法人员，本次检查未保存为该任务的检查。"),
+                                     code="task_reassigned", state=_task_state(task))
+        elif data.business_id is not None:
+            business = _visible(Business, actor, pk=data.business_id)
+        people = [actor, *_partners(actor, data.partner_ids)]
+        position = data.checkin
+        visit = inspections.start_visit(
+            actor=actor, inspectors=people if len(people) > 1 or task is None else (), business=business, task=task,
+            peddler_location=data.peddler_location, peddler_description=data.peddler_description,
+            goods_sold=data.goods_sold, farmer_own_surplus=data.farmer_own_surplus,
+            region_code=data.region_code or None, checked_in_at=data.checked_in_at,
+            latitude=position.latitude if position else None, longitude=position.longitude if position else None,
+            accuracy_m=position.accuracy_m if position else None, client_uuid=item.uuid)
+    else:
+        visit = Visit.objects.visible_to(actor).get(pk=head.server_id)
+
+    if data.checklist and visit.status == Visit.Status.OPEN:
+        stored = {a.item.code: (a.answer, a.note) for a in ChecklistAnswer.objects.filter(visit=visit)
+                  .select_related("item")}
+        changed = {e.code: (e.answer, e.note) for e in data.checklist if stored.get(e.code) != (e.answer, e.note)}
+        if changed:
+            inspections.answer_checklist(visit, actor=actor, answers=changed)
+
+    missing = []
+    if data.checkout is not None and visit.status == Visit.Status.OPEN:
+        out = data.checkout
+        signature = None
+        if out.ack_signature_file is not None:
+            upload = UploadedFile.objects.filter(uuid=out.ack_signature_file, object_uuid=item.uuid).first()
+            if upload is None:
+                raise WaitingForFiles([out.ack_signature_file])
+            signature = _read(upload)
+        inspections.close_visit(
+            visit, actor=actor, outcome=out.outcome, checked_out_at=out.checked_out_at,
+            latitude=out.position.latitude if out.position else None,
+            longitude=out.position.longitude if out.position else None,
+            accuracy_m=out.position.accuracy_m if out.position else None, refusal_account=out.refusal_account,
+            rectification_items=out.rectification_items, rectification_days=out.rectification_days,
+            case_summary=out.case_summary, ack_signature=signature, ack_refused=out.ack_refused,
+            ack_note=out.ack_note, record_serial_number=out.record_serial_number,
+            order_serial_number=out.order_serial_number)
+        if out.ack_signature_file is not None:
+            _mark_attached(out.ack_signature_file, visit.pk)
+    elif data.checkout is not None and visit.status == Visit.Status.CLOSED and head is not None:
+        pass  # already checked out by an earlier revision: nothing new to apply
+    visit.refresh_from_db()
+    flags = [f for f, on in (("outside_geofence", visit.outside_geofence), ("poor_accuracy", visit.poor_accuracy)) if on]
+    return Applied(server_id=visit.pk, region_code=visit.region_code, missing_files=missing, flags=flags)
+
+
+def finding_state(actor, head) -> dict:
+    finding = Finding.objects.filter(pk=head.server_id).first()
+    return {"finding_id": finding.pk, "photos": finding.photos.count()} if finding else {}
+
+
+def apply_finding(actor, item, head) -> Applied:
+    data = item.data
+    visit = Visit.objects.visible_to(actor).filter(client_uuid=data.visit_uuid).first()
+    if visit is None:
+        raise InvalidInput(_("所属现场检查尚未同步：请先同步检查记录。"), code="visit_not_synced",
+                           fields={"visit_uuid": [_("未同步")]})
+    if head is None:
+        finding = inspections.record_finding(visit, actor=actor, finding_type=data.finding_type,
+                                             description=data.description, checklist_item=data.checklist_item,
+                                             client_uuid=item.uuid)
+    else:
+        finding = Finding.objects.get(pk=head.server_id)
+    attach_waiting_photos(actor, finding, item.uuid)
+    have = {str(u) for u in UploadedFile.objects.filter(object_uuid=item.uuid).values_list("uuid", flat=True)}
+    missing = [str(p) for p in data.photos if str(p) not in have]
+    return Applied(server_id=finding.pk, region_code=visit.region_code, missing_files=missing)
+
+
+# --- files ---------------------------------------------------------------------------------------
+
+def _read(upload: UploadedFile) -> bytes:
+    with upload.content.open("rb") as f:
+        return f.read()
+
+
+def _mark_attached(file_uuid, server_id):
+    upload = UploadedFile.objects.get(uuid=file_uuid)
+    if upload.content:
+        upload.content.delete(save=False)  # the raw file (with its EXIF) is not kept once stored
+    upload.attached_at, upload.server_id = timezone.now(), server_id
+    upload.save(update_fields=["content", "attached_at", "server_id"])
+
+
+def attach_photo(actor, finding, upload: UploadedFile):
+    photo = inspections.add_finding_photo(finding, actor=actor, data=_read(upload), name=upload.original_name,
+                                          client_uuid=upload.uuid)
+    upload.exif_taken_at, upload.exif_latitude, upload.exif_longitude = (photo.taken_at, photo.gps_latitude,
+                                                                          photo.gps_longitude)
+    upload.save(update_fields=["exif_taken_at", "exif_latitude", "exif_longitude"])
+    _mark_attached(upload.uuid, photo.pk)
+    return photo
+
+
+def attach_waiting_photos(actor, finding, object_uuid):
+    for upload in UploadedFile.objects.filter(object_uuid=object_uuid, kind=UploadedFile.Kind.PHOTO,
+                                              attached_at__isnull=True).order_by("uploaded_at", "id"):
+        attach_photo(actor, finding, upload)
+
+
+register("visit", apply=apply_visit, state=visit_state)
+register("finding", apply=apply_finding, state=finding_state)
