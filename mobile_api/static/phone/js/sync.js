@@ -7,10 +7,11 @@ import * as db from "./db.js";
 import * as outbox from "./outbox.js";
 import {fmtTime, html, show, toast} from "./ui.js";
 
-// The batch-sync and file-upload operations of the mobile API (issue 7). Kept in one place:
-// they are the only coupling between this module and those endpoints' shapes.
-export const ENDPOINTS = {batch: "/sync", file: (owner) => `/objects/${owner}/files`};
-const BATCH_SIZE = 50;
+const ENDPOINTS = {batch: "/sync", file: "/files"};
+
+const BATCH_SIZE = 100;  // the API's limit per request
+const SYNCED_KINDS = ["visit", "finding"];  // the object types POST /sync accepts
+const STATUS_OF = {created: "accepted", applied: "accepted", already_had: "already"};
 
 let running = null;
 const progress = {phase: "", done: 0, total: 0, error: ""};
@@ -25,47 +26,96 @@ export function startSync() {
   return running;
 }
 
-function wireObject(r) {
-  return {kind: r.kind, client_uuid: r.uuid, revision: r.revision, revision_uuid: r.revision_uuid,
-          base_revision_uuid: r.base_revision_uuid, client_updated_at: r.updated_at, data: r.data};
+const pos = (p) => (p ? {latitude: p.latitude, longitude: p.longitude, accuracy_m: p.accuracy_m ?? null} : null);
+
+// The phone's visit as the API's VisitData (mobile_api/endpoints/sync.py).
+function visitData(d, me) {
+  return {
+    task_id: d.task_id, business_id: d.task_id ? null : d.business_id,
+    peddler_location: d.peddler?.location || "", peddler_description: d.peddler?.description || "",
+    goods_sold: d.peddler?.goods_sold || "", farmer_own_surplus: !!d.peddler?.farmer_own_surplus,
+    region_code: d.peddler?.region_code || "", partner_ids: d.inspectors.filter((id) => id !== me),
+    checked_in_at: d.checked_in_at, checkin: pos(d.checkin),
+    checklist: Object.entries(d.answers || {}).map(([code, [answer, note]]) => ({code, answer, note})),
+    checkout: d.checked_out_at ? {
+      checked_out_at: d.checked_out_at, position: pos(d.checkout), outcome: d.outcome,
+      refusal_account: d.refusal_account, rectification_items: d.rectification_items,
+      rectification_days: d.rectification_days, case_summary: d.case_summary,
+      ack_signature_file: d.ack_signature_file, ack_refused: d.ack_refused, ack_note: d.ack_note,
+      record_serial_number: d.record_serial_number, order_serial_number: d.order_serial_number} : null,
+  };
+}
+
+function wire(record, revision, me) {
+  const data = record.kind === "visit" ? visitData(revision.data, me)
+    : {visit_uuid: revision.data.visit_uuid, finding_type: revision.data.finding_type,
+       description: revision.data.description, checklist_item: revision.data.checklist_item, photos: revision.data.photos};
+  return {type: record.kind, uuid: record.uuid, revision: revision.revision_uuid,
+          base_revision: revision.base_revision_uuid, recorded_at: revision.at, data};
+}
+
+// In dependency order: visits' check-ins, then findings (they name their visit), then the
+// visits' later revisions (a checklist "no" then finds the phone's finding, not a new one).
+async function outgoing() {
+  const me = (await db.kv.get("profile"))?.id;
+  const records = (await outbox.list()).filter((r) => SYNCED_KINDS.includes(r.kind) && r.status !== "rejected" && r.status !== "conflict")
+    .sort((a, b) => a.created_at.localeCompare(b.created_at));
+  const first = [], findings = [], later = [];
+  for (const record of records) {
+    outbox.unsentRevisions(record).forEach((revision, i) => {
+      const item = {record, revision, object: wire(record, revision, me)};
+      if (record.kind === "finding") findings.push(item);
+      else (i === 0 && revision.sealed && !record.sent_revision_uuid ? first : later).push(item);
+    });
+  }
+  return [...first, ...findings, ...later];
 }
 
 async function sendObjects() {
+  const items = await outgoing();
+  if (!items.length) return;
   const deviceId = await db.kv.get("device_id");
-  const pending = (await outbox.list()).filter((r) => r.status === "pending" || r.status === "in_progress")
-    // Visits before their samplings: a sampling names its visit's UUID.
-    .sort((a, b) => (a.kind === "visit" ? 0 : 1) - (b.kind === "visit" ? 0 : 1) || a.created_at.localeCompare(b.created_at));
-  report({phase: "上传检查记录", done: 0, total: pending.length});
-  for (let i = 0; i < pending.length; i += BATCH_SIZE) {
-    const chunk = pending.slice(i, i + BATCH_SIZE);
-    const answer = await call("POST", ENDPOINTS.batch, {json: {device_id: deviceId, objects: chunk.map(wireObject)}});
+  report({phase: "上传检查记录", done: 0, total: items.length});
+  for (let i = 0; i < items.length; i += BATCH_SIZE) {
+    const chunk = items.slice(i, i + BATCH_SIZE);
+    const answer = await call("POST", ENDPOINTS.batch, {json: {device_id: deviceId, app_version: window.PHONE.appVersion,
+                                                               objects: chunk.map((x) => x.object)}});
     for (const result of answer.results) {
-      const record = chunk.find((r) => r.uuid === result.client_uuid && r.revision_uuid === result.revision_uuid);
-      if (!record) continue;
-      const status = {created: "accepted", applied: "accepted", already: "already"}[result.status] || result.status;
-      // The revision counts as sent once the server has it; a later change is a new revision.
-      const sent = status === "accepted" || status === "already" ? {sent_revision_uuid: record.revision_uuid} : {};
-      await outbox.setStatus(record.uuid, status, result, sent);
+      const item = chunk.find((x) => x.object.uuid === result.uuid && x.object.revision === result.revision);
+      if (!item) continue;
+      await outbox.answered(item.record.uuid, result.revision, STATUS_OF[result.status] || result.status, result);
       for (const missing of result.missing_files || []) await outbox.markFile(missing, {uploaded: false});
     }
-    report({done: Math.min(pending.length, i + chunk.length)});
+    if (answer.serial_blocks?.length) {
+      const download = await db.kv.get("download");
+      if (download) await db.kv.set("download", {...download, serial_blocks: answer.serial_blocks});
+    }
+    report({done: Math.min(items.length, i + chunk.length)});
+  }
+  // Kinds the API cannot take yet stay on the phone, said plainly.
+  for (const record of await outbox.list()) {
+    if (!SYNCED_KINDS.includes(record.kind) && record.status === "pending") {
+      await outbox.setStatus(record.uuid, "local", {message: "服务器接口尚不能接收此类记录，已保存在本机"});
+    }
   }
 }
 
+// One request per file, oldest first: an interruption resumes with the files still missing.
 async function sendFiles() {
-  const records = Object.fromEntries((await outbox.list()).map((r) => [r.uuid, r]));
-  // A file goes up once its object is on the server (the upload is bound to the object's UUID).
-  const files = (await outbox.allFiles()).filter((f) => !f.uploaded && ["accepted", "already"].includes(records[f.owner_uuid]?.status));
+  const files = (await outbox.allFiles()).filter((f) => !f.uploaded).sort((a, b) => a.created_at.localeCompare(b.created_at));
+  if (!files.length) return;
   report({phase: "上传照片和签名", done: 0, total: files.length});
   let done = 0;
   for (const file of files) {
     const form = new FormData();
     form.append("file", file.blob, file.name);
-    for (const key of ["uuid", "role", "finding_uuid", "taken_at", "latitude", "longitude", "accuracy_m"]) {
-      if (file[key] != null) form.append(key === "uuid" ? "client_uuid" : key, String(file[key]));
-    }
+    form.append("object_uuid", file.owner_uuid);
+    form.append("file_uuid", file.uuid);
+    form.append("kind", file.role);
+    if (file.taken_at) form.append("captured_at", file.taken_at);
+    for (const key of ["latitude", "longitude", "accuracy_m"]) if (file[key] != null) form.append(key, String(file[key]));
     try {
-      const answer = await call("POST", ENDPOINTS.file(file.owner_uuid), {form});
+      const answer = await call("POST", ENDPOINTS.file, {form});
       await outbox.markFile(file.uuid, {uploaded: true, answer});
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;  // no signal: stop here, resume from this file next time
@@ -104,6 +154,8 @@ async function runSync() {
   try {
     await sendObjects();
     await sendFiles();
+    // Check-outs that waited for their signature, findings for their photos: once more.
+    await sendObjects();
     await refreshChanges();
     report({phase: "同步完成", error: ""});
     await db.kv.set("last_synced", new Date().toISOString());
@@ -111,6 +163,10 @@ async function runSync() {
     report({phase: "同步中断", error: err.offline ? "无网络，有信号时自动继续" : err.message});
   }
 }
+
+const KIND_LABELS = {visit: "检查", finding: "检查发现", sampling: "抽样"};
+const describe = (r) => ({visit: () => r.data.business_name, finding: () => r.data.description,
+                          sampling: () => `${r.data.variety_name} ${r.data.lot_number}`}[r.kind]());
 
 export async function syncScreen() {
   const draw = async () => {
@@ -126,8 +182,7 @@ export async function syncScreen() {
         <button id="sync" class="primary big">立即同步</button>
       </section>
       <ul class="list">${records.map((r) => html`<li class="outbox-item ${r.status}" data-uuid="${r.uuid}">
-        <a href="#/visit/${r.kind === "visit" ? r.uuid : r.data.visit_uuid}"><b>${r.kind === "visit" ? "检查" : "抽样"}</b>
-        ${r.kind === "visit" ? r.data.business_name : `${r.data.variety_name} ${r.data.lot_number}`}</a>
+        <a href="#/visit/${r.kind === "visit" ? r.uuid : r.data.visit_uuid}"><b>${KIND_LABELS[r.kind]}</b> ${describe(r)}</a>
         <span class="status ${r.status}">${outbox.STATUS[r.status]}</span> <span class="muted">第 ${r.revision} 版</span>
         ${r.answer?.message ? html`<p class="answer">${r.answer.message}</p>` : ""}
         ${Object.entries(r.answer?.fields || {}).map(([k, v]) => html`<p class="answer">${k}：${v.join("；")}</p>`)}

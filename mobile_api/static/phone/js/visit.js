@@ -34,9 +34,8 @@ export async function startVisitForTask(task, button) {
     task_id: task.id, business_id: b.id, business_name: b.name, business_kind: b.kind, peddler: null,
     inspectors: task.inspectors.map((p) => p.id), checked_in_at: new Date().toISOString(),
     checkin: pos && {latitude: pos.latitude, longitude: pos.longitude, accuracy_m: pos.accuracy_m},
-    distance_m: distance, checklist_codes: task.checklist_codes, answers: {}, findings: [],
-  });
-  await outbox.setStatus(visit.uuid, "pending");
+    distance_m: distance, checklist_codes: task.checklist_codes, answers: {},
+  }, {seal: true});
   location.hash = `#/visit/${visit.uuid}`;
 }
 
@@ -65,9 +64,8 @@ export async function peddlerScreen() {
                 region_code: profile?.region_code || ""},
       inspectors: [profile?.id].filter(Boolean), checked_in_at: new Date().toISOString(),
       checkin: pos && {latitude: pos.latitude, longitude: pos.longitude, accuracy_m: pos.accuracy_m},
-      distance_m: null, checklist_codes: null, answers: {}, findings: [],
-    });
-    await outbox.setStatus(visit.uuid, "pending");
+      distance_m: null, checklist_codes: null, answers: {},
+    }, {seal: true});
     location.hash = `#/visit/${visit.uuid}`;
   });
 }
@@ -98,9 +96,9 @@ function serverAnswer(record) {
 export async function visitScreen(id) {
   const visit = await outbox.get(id);
   if (!visit) { show(html`<p class="card">没有这次检查。<a href="#/">返回</a></p>`); return; }
-  const [data, profile, files, samplings] = await Promise.all([
-    kv.get("download"), kv.get("profile"), outbox.filesOf(id),
-    outbox.list().then((rs) => rs.filter((r) => r.kind === "sampling" && r.data.visit_uuid === id))]);
+  const [data, profile, files, findings, samplings] = await Promise.all([
+    kv.get("download"), kv.get("profile"), outbox.allFiles(), outbox.ofVisit(id, "finding"), outbox.ofVisit(id, "sampling")]);
+  findings.sort((a, b) => a.created_at.localeCompare(b.created_at));
   const v = visit.data;
   const closed = !!v.checked_out_at;
   const items = checklistFor(visit, data?.checklist_items || []);
@@ -108,7 +106,7 @@ export async function visitScreen(id) {
   const people = [...(profile?.partners || [])];
   const task = data?.tasks.find((t) => t.id === v.task_id);
   for (const p of task?.inspectors || []) if (!people.some((x) => x.id === p.id) && p.id !== profile?.id) people.push(p);
-  const photosOf = (f) => files.filter((x) => x.finding_uuid === f.uuid);
+  const photosOf = (f) => files.filter((x) => x.owner_uuid === f.uuid);
   const far = v.distance_m != null && v.distance_m > GEOFENCE_FALLBACK_M;
   const disabled = closed ? "disabled" : "";
 
@@ -134,8 +132,8 @@ export async function visitScreen(id) {
     </section>
 
     <section class="card"><h2>检查发现</h2>
-      <ul id="findings">${v.findings.map((f) => html`<li class="finding"><b>${(types.find((t) => t.code === f.finding_type) || {}).label || f.finding_type}</b>
-        ${f.description}<span class="muted">（照片 ${photosOf(f).length} 张）</span>
+      <ul id="findings">${findings.map((f) => html`<li class="finding"><b>${(types.find((t) => t.code === f.data.finding_type) || {}).label || f.data.finding_type}</b>
+        ${f.data.description}<span class="muted">（照片 ${photosOf(f).length} 张）</span> <b class="status ${f.status}">${outbox.STATUS[f.status]}</b>${serverAnswer(f)}
         ${closed ? "" : html`<label class="button small">拍照<input type="file" accept="image/*" capture="environment" data-finding="${f.uuid}" class="photo-input" hidden></label>`}</li>`)}</ul>
       ${closed ? "" : html`<form id="finding" novalidate>
         <label>问题类型<select name="finding_type"><option value="">请选择</option>${types.map((t) => html`<option value="${t.code}">${t.label}</option>`)}</select></label>
@@ -187,16 +185,16 @@ export async function visitScreen(id) {
     }
     if (!Object.keys(answers).length) errors[`a-${items[0]?.code}`] = ["请至少回答一项"];
     if (!showErrors(form, errors)) return;
-    await outbox.update(id, (d) => {
-      // A "no" records the item's finding once, as the server does (answer_checklist).
-      for (const [code, [answer, note]] of Object.entries(answers)) {
-        const item = items.find((i) => i.code === code);
-        if (answer === "no" && !d.findings.some((f) => f.checklist_item === code)) {
-          d.findings.push({uuid: outbox.uuid(), finding_type: item.finding_type, description: note || item.text, checklist_item: code});
-        }
+    // A "no" records the item's finding once, as the server does (answer_checklist); made
+    // here, it has a UUID the phone can bind photos to.
+    for (const [code, [answer, note]] of Object.entries(answers)) {
+      const item = items.find((i) => i.code === code);
+      if (answer === "no" && !findings.some((f) => f.data.checklist_item === code)) {
+        await outbox.create("finding", {visit_uuid: id, finding_type: item.finding_type, description: note || item.text,
+                                        checklist_item: code, photos: []});
       }
-      return {...d, answers: {...d.answers, ...answers}};
-    });
+    }
+    await outbox.update(id, (d) => ({...d, answers: {...d.answers, ...answers}}));
     toast("检查结果已保存在本机");
     visitScreen(id);
   });
@@ -206,15 +204,15 @@ export async function visitScreen(id) {
     if (!types.some((t) => t.code === data.finding_type)) errors.finding_type = ["请选择问题类型"];
     if (!data.description) errors.description = ["请填写问题描述"];
     if (!showErrors(form, errors)) return;
-    const finding = {uuid: outbox.uuid(), finding_type: data.finding_type, description: data.description.slice(0, 2000), checklist_item: null};
+    const finding = await outbox.create("finding", {visit_uuid: id, finding_type: data.finding_type,
+      description: data.description.slice(0, 2000), checklist_item: null, photos: []});
     const photo = form.querySelector("[name=photo]").files[0];
-    if (photo && !(await savePhoto(id, finding.uuid, photo))) return;
-    await outbox.update(id, (d) => ({...d, findings: [...d.findings, finding]}));
+    if (photo) await savePhoto(finding.uuid, photo);
     toast("问题已记录在本机");
     visitScreen(id);
   });
   view.querySelectorAll(".photo-input").forEach((input) => input.addEventListener("change", async () => {
-    if (input.files[0] && (await savePhoto(id, input.dataset.finding, input.files[0]))) visitScreen(id);
+    if (input.files[0] && (await savePhoto(input.dataset.finding, input.files[0]))) visitScreen(id);
   }));
   const pad = signaturePad(view.querySelector("#signature"));
   view.querySelector("#clear-signature").addEventListener("click", () => pad.clear());
@@ -224,18 +222,20 @@ export async function visitScreen(id) {
   });
   closeForm.addEventListener("submit", (e) => {
     e.preventDefault();
-    checkOut(visit, closeForm, pad, profile, data).catch((err) => toast("未能保存：" + err.message, "error"));
+    checkOut(visit, findings, closeForm, pad, data).catch((err) => toast("未能保存：" + err.message, "error"));
   });
 }
 
-async function savePhoto(visitUuid, findingUuid, file) {
+// The photo is bound to its finding (uploaded with the finding's UUID) and listed in it.
+async function savePhoto(findingUuid, file) {
   try {
     const pos = await position({timeout: 5000, maxAge: 60000}).catch(() => null);
     const {blob, width, height} = await downscale(file);
-    await outbox.addFile(visitUuid, "photo", blob, {
-      finding_uuid: findingUuid, name: file.name || "photo.jpg", taken_at: new Date(file.lastModified || Date.now()).toISOString(),
+    const saved = await outbox.addFile(findingUuid, "photo", blob, {
+      name: file.name || "photo.jpg", taken_at: new Date(file.lastModified || Date.now()).toISOString(),
       latitude: pos?.latitude ?? null, longitude: pos?.longitude ?? null, accuracy_m: pos?.accuracy_m ?? null,
       width, height, size: blob.size});
+    await outbox.update(findingUuid, (d) => ({...d, photos: [...d.photos, saved.uuid]}));
     toast(`照片已保存（${width}×${height}，${Math.round(blob.size / 1024)} KB）`);
     return true;
   } catch (err) {
@@ -259,16 +259,16 @@ async function takeSerial(download, docType) {
   return null;  // none left: the server numbers the document when it syncs
 }
 
-async function checkOut(visit, form, pad, profile, download) {
+async function checkOut(visit, findings, form, pad, download) {
   const d = formData(form), v = visit.data, errors = {};
   if (!OUTCOMES[d.outcome]) errors.outcome = ["请选择检查结论"];
   if (v.inspectors.length < MIN_INSPECTORS) errors.outcome = ["现场检查须由两名以上执法人员进行，请勾选同行执法人员"];
-  if (d.outcome === "compliant" && v.findings.length) errors.outcome = ["已记录检查发现，结论不能为“未发现问题”"];
+  if (d.outcome === "compliant" && findings.length) errors.outcome = ["已记录检查发现，结论不能为“未发现问题”"];
   if (d.outcome === "rectification" && !v.business_id) errors.outcome = ["流动商贩无登记主体，不能下达整改通知"];
   if (d.outcome === "refused" && !d.refusal_account) errors.refusal_account = ["请记录拒绝检查的情况"];
   if (d.outcome === "case" && !d.case_summary) errors.case_summary = ["请填写案情摘要"];
   const items = (d.rectification_items || "").split("\n").map((s) => s.trim()).filter(Boolean);
-  if (d.outcome === "rectification" && !items.length && !v.findings.length) errors.rectification_items = ["请填写整改事项"];
+  if (d.outcome === "rectification" && !items.length && !findings.length) errors.rectification_items = ["请填写整改事项"];
   const days = d.rectification_days ? Number(d.rectification_days) : null;
   if (d.outcome === "rectification" && days != null && !(Number.isInteger(days) && days >= 1 && days <= 180)) {
     errors.rectification_days = ["整改期限须在1到180日之间"];
@@ -278,14 +278,15 @@ async function checkOut(visit, form, pad, profile, download) {
   if (refused && !d.ack_note) errors.ack_note = ["经营者拒绝签字的，须记录情况"];
   if (!showErrors(form, errors)) return;
   const pos = await here();
-  if (!refused) await outbox.addFile(visit.uuid, "signature", await pad.toBlob(), {name: "signature.png", taken_at: new Date().toISOString()});
+  const signature = refused ? null
+    : await outbox.addFile(visit.uuid, "signature", await pad.toBlob(), {name: "signature.png", taken_at: new Date().toISOString()});
   const record = await takeSerial(download, "visit_record");
   const order = d.outcome === "rectification" ? await takeSerial(download, "rectification_order") : null;
   await outbox.update(visit.uuid, (x) => ({...x, outcome: d.outcome, refusal_account: d.refusal_account || "",
     rectification_items: items, rectification_days: days, case_summary: d.case_summary || "",
-    ack_refused: refused, ack_note: (d.ack_note || "").slice(0, 200),
+    ack_refused: refused, ack_note: (d.ack_note || "").slice(0, 200), ack_signature_file: signature?.uuid ?? null,
     record_serial_number: record, order_serial_number: order, checked_out_at: new Date().toISOString(),
-    checkout: pos && {latitude: pos.latitude, longitude: pos.longitude, accuracy_m: pos.accuracy_m}}), {status: "pending"});
+    checkout: pos && {latitude: pos.latitude, longitude: pos.longitude, accuracy_m: pos.accuracy_m}}));
   toast("已签退，检查记录保存在本机，有信号时自动上传");
   location.hash = "#/";
 }
@@ -367,7 +368,7 @@ export async function sampleScreen(visitUuid) {
     if (!showErrors(form, errors)) return;
     const prim = primarySamples(data?.primary_sample_rules || [], packages);
     const variety = (varieties || []).find((x) => x.name === d.variety_name && x.crop_code === d.crop_code);
-    const record = await outbox.create("sampling", {
+    await outbox.create("sampling", {
       visit_uuid: visitUuid, business_id: visit.data.business_id, lot_id: d.lot_id ? Number(d.lot_id) : null,
       crop_code: d.crop_code, crop_name: rule.crop_name, variety_id: variety?.id ?? null, variety_name: d.variety_name,
       lot_number: d.lot_number, producer_name: d.producer_name || "", lot_size_kg: d.lot_size_kg, packages,
@@ -375,7 +376,6 @@ export async function sampleScreen(visitUuid) {
       sampling_rule_note: prim.rule, test_seal_numbers: test, backup_seal_numbers: backup, backup_kept_at: d.backup_kept_at,
       business_signer: d.business_signer || "", business_refused_to_sign: !!d.business_refused_to_sign,
       sampled_at: new Date().toISOString()});
-    await outbox.setStatus(record.uuid, "pending");
     toast("抽样记录已保存在本机");
     location.hash = `#/visit/${visitUuid}`;
   });
