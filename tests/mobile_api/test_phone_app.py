@@ -51,7 +51,7 @@ def proxy(live_server):
 
 
 @pytest.fixture
-def phone(browser):
+def handset(browser):
     context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True,
                                   has_touch=True, locale="zh-CN", timezone_id="Asia/Shanghai",
                                   geolocation={**SHOP_POSITION, "accuracy": 12}, permissions=["geolocation"])
@@ -92,17 +92,17 @@ def log_in(page, proxy, user):
     page.wait_for_function("navigator.serviceWorker.controller !== null")
 
 
-def test_the_service_worker_serves_the_app_shell_with_no_signal(phone, proxy, inspector, day):
-    log_in(phone, proxy, inspector)
+def test_the_service_worker_serves_the_app_shell_with_no_signal(handset, proxy, inspector, day):
+    log_in(handset, proxy, inspector)
     proxy.go_offline()
-    response = phone.reload()
+    response = handset.reload()
     assert response.from_service_worker
-    phone.wait_for_selector("#route .task")
-    assert "建平县第1种子门市部" in phone.inner_text("#route")
-    assert "上次同步" in phone.inner_text("main")
+    handset.wait_for_selector("#route .task")
+    assert "建平县第1种子门市部" in handset.inner_text("#route")
+    assert "上次同步" in handset.inner_text("main")
     # The page really had no network: the relay reset what the phone tried (the API refresh).
-    phone.goto(f"{proxy.url}/m/#/outbox")
-    phone.wait_for_selector("#sync-progress:has-text('无网络')")
+    handset.goto(f"{proxy.url}/m/#/outbox")
+    handset.wait_for_selector("#sync-progress:has-text('无网络')")
     assert proxy.refused > 0
 
 
@@ -182,19 +182,19 @@ def files_on_phone(page):
     })""")
 
 
-def test_a_whole_visit_offline_survives_a_reload_and_syncs_once(phone, proxy, inspector, day):
-    log_in(phone, proxy, inspector)
+def test_a_whole_visit_offline_survives_a_reload_and_syncs_once(handset, proxy, inspector, day):
+    log_in(handset, proxy, inspector)
     proxy.go_offline()
-    do_offline_visit(phone)
-    phone.reload()  # still offline: the shell from the service worker, the work from IndexedDB
-    phone.wait_for_selector("#route .task")
-    assert "已检查" in phone.inner_text("#route")
-    phone.goto(f"{proxy.url}/m/#/outbox")
-    phone.wait_for_selector(".outbox-item")
-    items = phone.inner_text(".list")
+    do_offline_visit(handset)
+    handset.reload()  # still offline: the shell from the service worker, the work from IndexedDB
+    handset.wait_for_selector("#route .task")
+    assert "已检查" in handset.inner_text("#route")
+    handset.goto(f"{proxy.url}/m/#/outbox")
+    handset.wait_for_selector(".outbox-item")
+    items = handset.inner_text(".list")
     assert "建平县第1种子门市部" in items and "许可证未公示" in items and "郑单958 ZD2026-001" in items
-    assert phone.locator(".outbox-item .status.pending").count() == 3
-    files = files_on_phone(phone)
+    assert handset.locator(".outbox-item .status.pending").count() == 3
+    files = files_on_phone(handset)
     photo = next(f for f in files if f["role"] == "photo")
     assert photo["width"] == 1600 and photo["type"] == "image/jpeg" and not photo["uploaded"]
     assert photo["latitude"] == pytest.approx(SHOP_POSITION["latitude"])
@@ -202,10 +202,10 @@ def test_a_whole_visit_offline_survives_a_reload_and_syncs_once(phone, proxy, in
     assert Visit.objects.count() == 0
 
     proxy.go_online()
-    phone.click("#sync")
-    phone.wait_for_selector("#sync-progress:has-text('同步完成')")
-    phone.wait_for_selector(".outbox-item .status.accepted >> nth=1")
-    assert phone.inner_text("#files-uploaded") == "2"
+    handset.click("#sync")
+    handset.wait_for_selector("#sync-progress:has-text('同步完成')")
+    handset.wait_for_selector(".outbox-item .status.accepted >> nth=1")
+    assert handset.inner_text("#files-uploaded") == "2"
 
     visit = Visit.objects.get()
     assert (visit.business, visit.task, visit.status, visit.outcome) == (day[0].business, day[0], "closed", "rectification")
@@ -221,19 +221,19 @@ def test_a_whole_visit_offline_survives_a_reload_and_syncs_once(phone, proxy, in
     assert float(upload.latitude) == pytest.approx(SHOP_POSITION["latitude"]) and upload.captured_at is not None
     order = visit.rectification
     assert order.days == 10 and order.items == ["许可证未公示"]
-    # The API has no sampling object yet (see docs/phone-app.md): the sample stays on the phone, said so.
-    assert "仅存本机" in phone.inner_text(".outbox-item:has-text('郑单958')")
+    # The API has no sampling object yet (see docs/phone-app.md): the sample stays on the handset, said so.
+    assert "仅存本机" in handset.inner_text(".outbox-item:has-text('郑单958')")
     assert SamplingRecord.objects.count() == 0
 
-    phone.click("#sync")  # a second sync sends nothing new and creates nothing twice
-    phone.wait_for_selector("#sync-progress:has-text('同步完成')")
+    handset.click("#sync")  # a second sync sends nothing new and creates nothing twice
+    handset.wait_for_selector("#sync-progress:has-text('同步完成')")
     assert (Visit.objects.count(), Finding.objects.count(), Photo.objects.count()) == (1, 1, 1)
 
 
-def test_sync_cut_during_photo_uploads_resumes_without_duplicates(phone, proxy, inspector, day):
-    log_in(phone, proxy, inspector)
+def test_sync_cut_during_photo_uploads_resumes_without_duplicates(handset, proxy, inspector, day):
+    log_in(handset, proxy, inspector)
     proxy.go_offline()
-    do_offline_visit(phone, photos=3)
+    do_offline_visit(handset, photos=3)
     proxy.go_online()
     uploads = []
 
@@ -248,27 +248,63 @@ def test_sync_cut_during_photo_uploads_resumes_without_duplicates(phone, proxy, 
         proxy.go_offline()
         route.abort("connectionreset")
 
-    phone.route("**/api/mobile/v1/files", cut_on_second_upload)
-    phone.goto(f"{proxy.url}/m/#/outbox")
-    phone.wait_for_selector("#sync-progress:has-text('同步中断')")
+    handset.route("**/api/mobile/v1/files", cut_on_second_upload)
+    handset.goto(f"{proxy.url}/m/#/outbox")
+    handset.wait_for_selector("#sync-progress:has-text('同步中断')")
     assert len(uploads) == 2
     assert Photo.objects.count() == 2 and Visit.objects.get().status == "open"  # check-out waits for its signature
 
-    phone.unroute("**/api/mobile/v1/files")
+    handset.unroute("**/api/mobile/v1/files")
     proxy.go_online()
-    phone.click("#sync")
-    phone.wait_for_selector("#sync-progress:has-text('同步完成')")
-    assert phone.inner_text("#files-uploaded") == "4"
+    handset.click("#sync")
+    handset.wait_for_selector("#sync-progress:has-text('同步完成')")
+    assert handset.inner_text("#files-uploaded") == "4"
     visit = Visit.objects.get()
     assert visit.status == "closed" and visit.ack_signature
     assert Finding.objects.count() == 1 and Photo.objects.filter(finding__visit=visit).count() == 3
     assert UploadedFile.objects.filter(kind="photo").count() == 3
 
 
-def test_check_in_far_from_the_registered_place_warns(phone, proxy, inspector, day):
-    log_in(phone, proxy, inspector)
-    phone.context.set_geolocation({"latitude": 41.4130, "longitude": 119.6431, "accuracy": 30})  # ~1.1 km north
-    phone.click("#route .task:has-text('建平县第1种子门市部')")
-    phone.click("#checkin")
-    warning = phone.locator("#distance.alert")
+def test_check_in_far_from_the_registered_place_warns(handset, proxy, inspector, day):
+    log_in(handset, proxy, inspector)
+    handset.context.set_geolocation({"latitude": 41.4130, "longitude": 119.6431, "accuracy": 30})  # ~1.1 km north
+    handset.click("#route .task:has-text('建平县第1种子门市部')")
+    handset.click("#checkin")
+    warning = handset.locator("#distance.alert")
     assert "偏离登记地址较远" in warning.inner_text()
+
+
+def test_a_task_reassigned_while_offline_comes_back_as_a_conflict(handset, proxy, clerk, inspector, inspector2,
+                                                                   inspector3, day):
+    log_in(handset, proxy, inspector)
+    proxy.go_offline()
+    handset.click("#route .task >> nth=0")
+    handset.click("#checkin")
+    handset.wait_for_selector("#checklist")
+    task = Visit.task.field.related_model.objects.get(business__name=handset.inner_text("h1"))
+    inspections.reassign_task(task, actor=clerk, inspectors=[inspector2, inspector3], reason="回避")
+    proxy.go_online()
+    handset.goto(f"{proxy.url}/m/#/outbox")
+    handset.wait_for_selector(".outbox-item .status.conflict")
+    item = handset.inner_text(".outbox-item")
+    assert "与服务器冲突" in item and "已改派" in item
+    assert Visit.objects.count() == 0
+
+
+def test_seed_bag_scan_online_by_photo_and_offline_provisionally(handset, proxy, inspector, day, licensed, varieties):
+    from tests.mobile_api.test_scan import label, qr_photo
+
+    log_in(handset, proxy, inspector)
+    handset.goto(f"{proxy.url}/m/#/scan")
+    # Headless Chromium on Linux has no BarcodeDetector: the photo goes to the server to decode.
+    handset.set_input_files("input[name=photo]", files=[{"name": "qr.jpg", "mimeType": "image/jpeg",
+                                                         "buffer": qr_photo(label(), rotate=8)}])
+    result = handset.wait_for_selector("#scan-result")
+    assert "核验结果" in result.inner_text() and "生产经营者持证：是" in result.inner_text()
+
+    proxy.go_offline()
+    handset.fill("textarea[name=text]", label(variety="郑单958"))
+    handset.click("#scan button")
+    handset.wait_for_selector("#scan-result.provisional")
+    text = handset.inner_text("#scan-result")
+    assert "离线初判" in text and "品种已审定/登记：是" in text and "生产经营者持证：无法判断" in text
