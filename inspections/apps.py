@@ -25,6 +25,8 @@ class InspectionsConfig(AppConfig):
                 "同一主体同一作物不得重复抽样的期限（月，《农作物种子质量监督抽查管理办法》）", kind=int, minimum=0,
                 maximum=24)
         setting("draw_large_volume_kg", 10000, "双随机必查：上一年度销售量不少于（千克）的经营者", kind=int, minimum=0)
+        setting("sampling_small_package_kg", 5,
+                "小包装种子（每件不足该重量，千克）按100千克为一个扦样单位（GB/T 3543.2，待核实）", kind=float, minimum=0)
         setting("rectification_days", 15, "责令整改的默认期限（日）", kind=int, minimum=1, maximum=180)
         register_document_type("draw_record", label="双随机抽查抽取记录", abbreviation="种随",
                                template="inspections/documents/draw_record.html")

@@ -9,7 +9,8 @@ Rules applied, in order:
 
 1. Subjects are the active businesses in the campaign's area (the frozen ``subjects``).
 2. Mandatory inclusions (``mandatory``: open complaints, open rectification orders,
-   large-volume sellers, unqualified in the last months) are always inspected.
+   large-volume sellers, unqualified in the last months, and — for campaigns that take them —
+   holders of lots due for first-batch sampling) are always inspected.
 3. MOA order 50: the same crop may not be sampled at the same business again within six
    months. ``blocked`` lists those crops per business; a business where every campaign crop is
    blocked leaves the random pool (a mandatory subject stays, its blocked crops noted).
@@ -39,6 +40,7 @@ MANDATORY_REASONS = {
     "open_rectification": _("有未完成的责令整改"),
     "large_volume": _("经营量大"),
     "unqualified_recent": _("近期抽检不合格"),
+    "first_batch_due": _("有待首次抽检的种子批"),
 }
 
 

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import datetime
 import io
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 import pillow_heif
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from seedreg.errors import InvalidInput
 
@@ -97,6 +99,23 @@ def _jpeg(image: Image.Image, quality: int) -> bytes:
     return out.getvalue()
 
 
+_strict_decoding = threading.Lock()
+
+
+@contextmanager
+def refusing_truncated_images():
+    """WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES on import (documents import
+    it), after which a truncated upload would load as a grey-filled photo. Decode uploads with
+    the flag off; the lock keeps two threads from restoring each other's value."""
+    with _strict_decoding:
+        previous = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
 def process_photo(data: bytes) -> ProcessedPhoto:
     """Check, decode (reduced for JPEG), orient, strip and re-encode a photo."""
     if not data:
@@ -116,7 +135,8 @@ def process_photo(data: bytes) -> ProcessedPhoto:
             if scale > 1:
                 # draft() picks the largest DCT reduction that still gives at least this size.
                 image.draft("RGB", (int(w / scale), int(h / scale)))
-        image.load()
+        with refusing_truncated_images():
+            image.load()
     except InvalidInput:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError, ValueError) as exc:
@@ -140,7 +160,8 @@ def process_signature(data: bytes) -> bytes:
         image = Image.open(io.BytesIO(data))
         if image.format not in {"PNG", "JPEG", "WEBP"}:
             raise InvalidInput(_("签名须为PNG或JPEG图片。"), code="signature_type", fields={"signature": [_("格式不支持")]})
-        image.load()
+        with refusing_truncated_images():
+            image.load()
     except InvalidInput:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError, ValueError) as exc:

@@ -40,6 +40,8 @@ class LicensingConfig(AppConfig):
         nav("经营主体", "licensing:business_list", staff, order=100)
         nav("品种目录", "licensing:variety_list", staff | {Role.LAB_TECHNICIAN, Role.LAB_REVIEWER}, order=110)
         nav("我的经营", "portal:dealer_home", {Role.DEALER}, order=10)
+        nav("购销台账", "portal:dealer_ledger", {Role.DEALER}, order=20)
+        nav("停止销售", "licensing:stop_sale_list", staff, order=120)
         demo("licensing.directory", build_licensing, order=200)
 
         from django.db.models.signals import m2m_changed, post_delete, post_save

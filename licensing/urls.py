@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import ledger_views, views
 
 app_name = "licensing"
 
@@ -30,4 +30,15 @@ urlpatterns = [
     path("imports/template.xlsx", views.import_template, name="import_template"),
     path("imports/<int:pk>/", views.import_detail, name="import_detail"),
     path("imports/<int:pk>/errors.xlsx", views.import_errors, name="import_errors"),
+    # Ledgers, lots, traceability and stop-sale orders.
+    path("businesses/<int:pk>/ledger/", ledger_views.business_ledger, name="business_ledger"),
+    path("businesses/<int:pk>/lots/<int:lot_pk>/trace/", ledger_views.lot_trace_backward, name="lot_trace_backward"),
+    path("lots/<int:pk>/", ledger_views.lot_detail, name="lot_detail"),
+    path("lots/<int:pk>/trace.xlsx", ledger_views.lot_trace_export, name="lot_trace_export"),
+    path("lots/<int:pk>/stop-sale/new/", ledger_views.stop_sale_create, name="stop_sale_create"),
+    path("stop-sales/", ledger_views.stop_sale_list, name="stop_sale_list"),
+    path("stop-sales/<int:pk>/", ledger_views.stop_sale_detail, name="stop_sale_detail"),
+    path("stop-sales/<int:pk>/review/", ledger_views.stop_sale_review, name="stop_sale_review"),
+    path("stop-sales/<int:pk>/issue/", ledger_views.stop_sale_issue, name="stop_sale_issue"),
+    path("stop-sales/<int:pk>/lift/", ledger_views.stop_sale_lift, name="stop_sale_lift"),
 ]

@@ -27,6 +27,8 @@ from .models import (
     LicenceStatus,
     OutsideParty,
     SeedLicence,
+    StopSaleHolder,
+    StopSaleOrder,
     Variety,
 )
 from .search import classify_query
@@ -108,6 +110,8 @@ def business_detail(request, pk):
         "checks": business.document_checks.select_related("checked_by")[:10],
         "accounts": DealerMembership.objects.filter(business=business).select_related("user"),
         "can_see_personal": request.user.can_see_personal_data(business.region_code),
+        "stop_sales": StopSaleHolder.objects.filter(business=business, order__in=StopSaleOrder.objects.in_force())
+        .select_related("order__document", "lot__variety"),
     })
 
 

@@ -133,6 +133,52 @@ def apply_finding(actor, item, head) -> Applied:
     return Applied(server_id=finding.pk, region_code=visit.region_code, missing_files=missing)
 
 
+def sampling_state(actor, head) -> dict:
+    from inspections.models import SamplingRecord
+
+    record = SamplingRecord.objects.filter(pk=head.server_id).select_related("document").first()
+    if record is None:
+        return {}
+    return {"sampling_id": record.pk, "serial": record.document.serial if record.document_id else "",
+            "samples": [{"code": s.code, "role": s.role, "status": s.status} for s in record.samples.all()]}
+
+
+def apply_sampling(actor, item, head) -> Applied:
+    from inspections.models import SamplingRecord
+    from licensing.models import SeedLot
+
+    data = item.data
+    if head is not None:  # a sampling form is issued once: a later revision changes nothing
+        record = SamplingRecord.objects.get(pk=head.server_id)
+        return Applied(server_id=record.pk, region_code=record.region_code)
+    visit = Visit.objects.visible_to(actor).filter(client_uuid=data.visit_uuid).first()
+    if visit is None:
+        raise InvalidInput(_("所属现场检查尚未同步：请先同步检查记录。"), code="visit_not_synced",
+                           fields={"visit_uuid": [_("未同步")]})
+    lot = None
+    if data.lot_id is not None:
+        lot = SeedLot.objects.filter(pk=data.lot_id).first()
+        if lot is None:
+            raise NotFound()
+    signature = None
+    if data.business_signature_file is not None:
+        upload = UploadedFile.objects.filter(uuid=data.business_signature_file, object_uuid=item.uuid).first()
+        if upload is None:
+            raise WaitingForFiles([data.business_signature_file])
+        signature = _read(upload)
+    record = inspections.record_sampling(
+        visit, actor=actor, lot=lot, crop=data.crop_code or None, lot_number=data.lot_number,
+        variety_name=data.variety_name, producer_name=data.producer_name, label=data.label,
+        lot_size_kg=data.lot_size_kg, packages=data.packages, test_seals=data.test_seals,
+        backup_seals=data.backup_seals, backup_kept_at=data.backup_kept_at,
+        sample_quantity_g=data.sample_quantity_g, business_signer=data.business_signer,
+        business_signature=signature, business_refused_to_sign=data.business_refused_to_sign,
+        sampled_at=data.sampled_at, serial_number=data.serial_number, client_uuid=item.uuid)
+    if data.business_signature_file is not None:
+        _mark_attached(data.business_signature_file, record.pk)
+    return Applied(server_id=record.pk, region_code=record.region_code)
+
+
 # --- files ---------------------------------------------------------------------------------------
 
 def _read(upload: UploadedFile) -> bytes:
@@ -166,3 +212,4 @@ def attach_waiting_photos(actor, finding, object_uuid):
 
 register("visit", apply=apply_visit, state=visit_state)
 register("finding", apply=apply_finding, state=finding_state)
+register("sampling", apply=apply_sampling, state=sampling_state)

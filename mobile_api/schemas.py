@@ -53,7 +53,7 @@ class Error(Schema):
 
 
 # Documented on every operation: the shape is the same whatever went wrong.
-AUTH_ERRORS: dict[int, Any] = {401: Error, 422: Error, 429: Error}
+AUTH_ERRORS: dict[int, Any] = {400: Error, 401: Error, 422: Error, 429: Error}
 ERRORS: dict[int, Any] = {**AUTH_ERRORS, 404: Error}
 
 

@@ -133,6 +133,10 @@ _STATUS_MESSAGES = {
 }
 
 
+# ninja's own errors carry English text: the API answers them in Chinese like everything else.
+_NINJA_MESSAGES = {"Cannot parse request body": _("请求内容无法解析，应为 JSON。")}
+
+
 def _field_name(loc):
     # ninja locations look like ("body", "payload", "visits", 0, "seal_no"): drop the transport part.
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "cookie", "form", "file", "payload")]
@@ -188,6 +192,9 @@ def install_api_handlers(api):
     @api.exception_handler(HttpError)
     def http_error(request, exc):
         status = exc.status_code
+        for english, chinese in _NINJA_MESSAGES.items():
+            if str(exc).startswith(english):
+                return respond(request, status, _STATUS_CODES.get(status, "error"), chinese)
         return respond(request, status, _STATUS_CODES.get(status, "error"),
                        _STATUS_MESSAGES.get(status, str(exc)) if status in _STATUS_MESSAGES and not str(exc) else str(exc))
 

@@ -44,10 +44,30 @@ def months_before(day: datetime.date, months: int) -> datetime.date:
 
 def ledger_priorities(county: str, *, as_of: datetime.date, unqualified_months: int,
                       large_volume_kg: int) -> dict[int, set[str]]:
-    """Mandatory subjects read from the ledgers and lot quality history kept by licensing
-    (large-volume sellers, unqualified in the last months). Wired to ``licensing.selectors``
-    once the ledger exists there; until then no business is added on these grounds."""
-    return {}
+    """Mandatory subjects read from the ledgers and the lot quality history kept by licensing:
+    large-volume sellers (sales in the last twelve months at or above the county's threshold)
+    and businesses unqualified in the last ``unqualified_months``. Three aggregate queries."""
+    from licensing import selectors as ledger
+
+    found: dict[int, set[str]] = {}
+    if large_volume_kg:
+        volumes = ledger.sales_volume_by_business(county, months_before(as_of, 12), as_of)
+        for pk, kg in volumes.items():
+            if kg >= large_volume_kg:
+                found.setdefault(pk, set()).add("large_volume")
+    for pk in ledger.unqualified_business_ids_since(county, months_before(as_of, unqualified_months)):
+        found.setdefault(pk, set()).add("unqualified_recent")
+    return found
+
+
+def first_batch_due(county: str, *, business_ids=None) -> list[tuple[int, int, datetime.date]]:
+    """First-batch sampling (首次抽检): (lot id, business id, first entered on) of every lot that
+    entered a ledger of the county and has not yet been sampled in the county."""
+    from licensing import selectors as ledger
+
+    rows = ledger.lots_entered_region(county)
+    sampled = set(SamplingRecord.objects.within(county).filter(lot__isnull=False).values_list("lot_id", flat=True))
+    return [r for r in rows if r[0] not in sampled and (business_ids is None or r[1] in business_ids)]
 
 
 def collect_draw_inputs(campaign: Campaign, *, as_of: datetime.datetime) -> tuple[dict, dict]:
@@ -77,6 +97,9 @@ def collect_draw_inputs(campaign: Campaign, *, as_of: datetime.datetime) -> tupl
                                large_volume_kg=county_setting(county, "draw_large_volume_kg"))
     for pk, reasons in ledger.items():
         mandatory.setdefault(pk, set()).update(reasons)
+    if campaign.take_first_batch:
+        for _lot, pk, _first in first_batch_due(county):
+            mandatory.setdefault(pk, set()).add("first_batch_due")
 
     crops = sorted(campaign.crops.values_list("code", flat=True))
     months = county_setting(county, "draw_resample_exclusion_months")

@@ -122,6 +122,10 @@ class LedgerEntry(RegulatedModel):
         return self.reverses_id is not None
 
     @property
+    def magnitude_kg(self):
+        return abs(self.quantity_kg)
+
+    @property
     def is_farmer_sale(self):
         return self.kind == EntryKind.SALE and self.counterparty_business_id is None
 

@@ -66,7 +66,7 @@ class LockedOut(DomainError):
 
 
 @router.post("/auth/token", auth=None, throttle=[LoginThrottle()], operation_id="auth_token_create",
-             summary="用户名和密码换取设备令牌", response={201: TokenIssued, 401: Error, 403: Error, 422: Error, 429: Error})
+             summary="用户名和密码换取设备令牌", response={201: TokenIssued, 400: Error, 401: Error, 403: Error, 422: Error, 429: Error})
 def create_token(request, payload: TokenRequest):
     """仅持执法证的执法人员可获取令牌。令牌只显示一次，服务器只保存其摘要。连续登录失败后该用户名在此地址被锁定（django-axes）。"""
     user = authenticate(request, username=payload.username, password=payload.password)

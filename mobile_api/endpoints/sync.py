@@ -16,7 +16,7 @@ from seedreg.errors import DomainError
 from seedreg.sync.feed import current_cursor
 
 from .. import handlers, services  # noqa: F401  (handlers registers the object types)
-from ..schemas import ERRORS, Error, Latitude, Longitude, Schema, Text, Timestamp
+from ..schemas import ERRORS, Error, Kilograms, Latitude, Longitude, Schema, Text, Timestamp
 from ..sync import Incoming, apply_one
 from .tasks import SerialBlockOut, serial_blocks_for
 
@@ -76,6 +76,27 @@ class FindingData(Schema):
     photos: list[UUID] = Field(default_factory=list, max_length=30, description="本发现的照片文件编号")
 
 
+class SamplingData(Schema):
+    visit_uuid: UUID
+    lot_id: int | None = Field(None, ge=1, le=2**62, description="从经营者台账库存中选择的种子批")
+    crop_code: Text(30) = ""
+    variety_name: Text(60) = ""
+    lot_number: Text(60) = ""
+    producer_name: Text(100) = ""
+    label: dict[Text(30), Text(100)] = Field(default_factory=dict, max_length=20, description="标签标注值")
+    lot_size_kg: Kilograms
+    packages: int = Field(..., ge=1, le=1_000_000)
+    test_seals: list[Text(40, min_length=1)] = Field(..., min_length=1, max_length=10)
+    backup_seals: list[Text(40, min_length=1)] = Field(..., min_length=1, max_length=10)
+    backup_kept_at: Text(100, min_length=1)
+    sample_quantity_g: int | None = Field(None, ge=1, le=100_000)
+    business_signer: Text(50) = ""
+    business_signature_file: UUID | None = None
+    business_refused_to_sign: bool = False
+    sampled_at: Timestamp | None = None
+    serial_number: SerialNumber | None = Field(None, description="抽样单编号（取自预留编号段）")
+
+
 class _Envelope(Schema):
     uuid: UUID = Field(..., description="手机生成的对象编号")
     revision: UUID = Field(..., description="本次修订的编号（每次修改都是新编号）")
@@ -93,7 +114,12 @@ class FindingObject(_Envelope):
     data: FindingData
 
 
-SyncObject = Annotated[VisitObject | FindingObject, Field(discriminator="type")]
+class SamplingObject(_Envelope):
+    type: Literal["sampling"]
+    data: SamplingData
+
+
+SyncObject = Annotated[VisitObject | FindingObject | SamplingObject, Field(discriminator="type")]
 
 
 class SyncRequest(Schema):

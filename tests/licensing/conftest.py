@@ -104,9 +104,13 @@ def far_shop(outsider):
 
 
 def make_dealer(clerk, business, phone):
+    from tests.factories import PASSWORD
+
     with service_context():
         user, _password = services.create_dealer_user(business, actor=clerk, phone=phone, full_name=f"{business.name}店主",
                                                       delivery="slip")
+    user.set_password(PASSWORD)  # the tests log in with the personas' password
+    user.save()
     return user
 
 

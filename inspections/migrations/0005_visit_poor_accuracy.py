@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inspections', '0003_draw_labels'),
+        ('inspections', '0004_seed_lots_and_first_batch'),
     ]
 
     operations = [

@@ -1,0 +1,89 @@
+"""Ledger-quality flags the station sees on a dealer's ledger: signs that the book is not the
+traceable record Seed Law art. 36 asks for. Each threshold is a per-county setting."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+
+from seedreg.regions.station_settings import county_setting
+
+from .models import CountObservation, DealerTransfer, EntryKind, LedgerEntry, SeedLot
+
+
+@dataclass(frozen=True)
+class Flag:
+    code: str
+    message: str
+    lot_id: int | None = None
+
+
+def _season_months(region_code) -> set[int]:
+    raw = str(county_setting(region_code, "ledger_season_months"))
+    return {int(p) for p in raw.replace("，", ",").split(",") if p.strip().isdigit() and 1 <= int(p) <= 12}
+
+
+def _gaps(business, today) -> list[Flag]:
+    """Gaps longer than N days without any entry inside this year's sales season (up to today),
+    for a dealer that keeps a ledger at all."""
+    months = _season_months(business.region_code)
+    limit = county_setting(business.region_code, "ledger_gap_days")
+    season_days = [d for d in (datetime.date(today.year, 1, 1) + datetime.timedelta(days=i) for i in range(366))
+                   if d.year == today.year and d.month in months and d <= today]
+    if not season_days:
+        return []
+    dates = set(LedgerEntry.objects.filter(business=business, occurred_on__gte=season_days[0],
+                                           occurred_on__lte=season_days[-1]).values_list("occurred_on", flat=True))
+    if not dates and not LedgerEntry.objects.filter(business=business).exists():
+        return []
+    flags, run = [], []
+    for day in season_days + [None]:
+        if day is not None and day not in dates:
+            run.append(day)
+            continue
+        if len(run) > limit:
+            flags.append(Flag("gap", f"销售季内 {run[0]:%Y-%m-%d} 至 {run[-1]:%Y-%m-%d} 连续 {len(run)} 天无台账记录"))
+        run = []
+    return flags
+
+
+def ledger_flags(business, *, today: datetime.date | None = None) -> list[Flag]:
+    today = today or timezone.localdate()
+    flags: list[Flag] = []
+    entries = LedgerEntry.objects.filter(business=business)
+    # Sales of lots whose every inbound entry lacks a supplier: the source is not recorded.
+    sold = set(entries.filter(kind=EntryKind.SALE, reverses__isnull=True).values_list("lot_id", flat=True))
+    sourced = set(entries.filter(kind__in=[EntryKind.PRODUCED, EntryKind.REPACK_IN]).values_list("lot_id", flat=True))
+    sourced |= set(entries.filter(kind=EntryKind.PURCHASE).filter(
+        Q(counterparty_business__isnull=False) | Q(counterparty_outside__isnull=False) | ~Q(counterparty_name=""))
+        .values_list("lot_id", flat=True))
+    involved = SeedLot.objects.filter(Q(pk__in=sold) | Q(stock_balances__business=business,
+                                                           stock_balances__quantity_kg__gt=0)).distinct()
+    for lot in involved.select_related("variety__crop").order_by("pk"):
+        if lot.pk in sold and lot.pk not in sourced:
+            flags.append(Flag("no_source", f"{lot}：有销售记录，但没有记录进货来源", lot.pk))
+        for problem in lot.variety.problems_in(business.region_code):
+            flags.append(Flag("variety", f"{lot}：{problem}", lot.pk))
+        for missing in lot.missing_documents:
+            flags.append(Flag("documents", f"{lot}：{missing}", lot.pk))
+    seen = set()
+    for count in CountObservation.objects.filter(business=business).select_related("lot__variety"):
+        if count.lot_id in seen:
+            continue  # the latest count of each lot (newest first) is what matters
+        seen.add(count.lot_id)
+        if count.is_flagged:
+            flags.append(Flag("count", f"{count.lot}：{count.observed_on:%Y-%m-%d} 清点 {count.counted_kg.normalize():f} 千克，"
+                                       f"台账 {count.ledger_kg.normalize():f} 千克（差 {count.difference_kg.normalize():f}）",
+                              count.lot_id))
+    for transfer in DealerTransfer.objects.filter(Q(buyer=business) | Q(seller=business),
+                                                  status=DealerTransfer.Status.DISPUTED).select_related("sale__lot"):
+        flags.append(Flag("disputed", f"{transfer.sale.lot}：{transfer.seller} → {transfer.buyer} 的调拨有异议："
+                                      f"{transfer.dispute_reason}", transfer.sale.lot_id))
+    flags.extend(_gaps(business, today))
+    return flags
+
+
+__all__ = ["Flag", "ledger_flags"]
