@@ -12,7 +12,7 @@ from django.utils import timezone
 from PIL import Image
 
 from inspections import services as inspections
-from inspections.models import Finding, Photo, SamplingRecord, Visit
+from inspections.models import Finding, Photo, Sample, SamplingRecord, Visit
 from mobile_api.models import UploadedFile
 from tests.factories import PASSWORD
 from tests.netproxy import SwitchableProxy
@@ -146,17 +146,16 @@ def do_offline_visit(page, *, photos=1, seals=("FQ-0001", "FQ-0002")):
     page.fill("input[name=variety_name]", "郑单958")
     page.fill("input[name=lot_number]", "ZD2026-001")
     page.fill("input[name=producer_name]", "河南秋乐种业")
-    page.fill("input[name=lot_size_kg]", "2000")
+    page.fill("input[name=lot_size_kg]", "50000")
     page.fill("input[name=packages]", "20")
-    page.fill("input[name=sample_quantity_g]", "500")
     page.fill("input[name=test_seals]", seals[0])
     page.fill("input[name=backup_seals]", seals[1])
     page.fill("input[name=backup_kept_at]", "门市部库房")
     page.fill("input[name=business_signer]", "王经理")
     page.click("#sample button")
-    # The station's rule: no less than the submitted-sample weight for maize (1000 g).
-    page.wait_for_selector(".field-error:has-text('1000')")
-    page.fill("input[name=sample_quantity_g]", "1000")
+    # The station's rule (sampling rules table): a maize lot weighs at most 40000 kg.
+    page.wait_for_selector(".field-error:has-text('40000')")
+    page.fill("input[name=lot_size_kg]", "2000")
     page.click("#sample button")
     page.wait_for_selector("#checklist")
     assert seals[0] in page.inner_text("main")
@@ -204,7 +203,7 @@ def test_a_whole_visit_offline_survives_a_reload_and_syncs_once(handset, proxy, 
     proxy.go_online()
     handset.click("#sync")
     handset.wait_for_selector("#sync-progress:has-text('同步完成')")
-    handset.wait_for_selector(".outbox-item .status.accepted >> nth=1")
+    handset.wait_for_selector(".outbox-item .status.accepted >> nth=2")
     assert handset.inner_text("#files-uploaded") == "2"
 
     visit = Visit.objects.get()
@@ -221,13 +220,17 @@ def test_a_whole_visit_offline_survives_a_reload_and_syncs_once(handset, proxy, 
     assert float(upload.latitude) == pytest.approx(SHOP_POSITION["latitude"]) and upload.captured_at is not None
     order = visit.rectification
     assert order.days == 10 and order.items == ["许可证未公示"]
-    # The API has no sampling object yet (see docs/phone-app.md): the sample stays on the handset, said so.
-    assert "仅存本机" in handset.inner_text(".outbox-item:has-text('郑单958')")
-    assert SamplingRecord.objects.count() == 0
+    sampling = SamplingRecord.objects.get()
+    assert (sampling.visit, sampling.crop.code, sampling.variety_name, sampling.lot_number) == (
+        visit, "maize", "郑单958", "ZD2026-001")
+    assert sampling.lot_size_kg == 2000 and sampling.packages == 20 and sampling.sample_quantity_g == 2000
+    assert {s.role: s.seal_numbers for s in sampling.samples.all()} == {"test": ["FQ-0001"], "backup": ["FQ-0002"]}
+    assert sampling.document is not None
 
     handset.click("#sync")  # a second sync sends nothing new and creates nothing twice
     handset.wait_for_selector("#sync-progress:has-text('同步完成')")
-    assert (Visit.objects.count(), Finding.objects.count(), Photo.objects.count()) == (1, 1, 1)
+    assert (Visit.objects.count(), Finding.objects.count(), Photo.objects.count(), SamplingRecord.objects.count(),
+            Sample.objects.count()) == (1, 1, 1, 1, 2)
 
 
 def test_sync_cut_during_photo_uploads_resumes_without_duplicates(handset, proxy, inspector, day):

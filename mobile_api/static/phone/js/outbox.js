@@ -12,7 +12,7 @@ const now = () => new Date().toISOString();
 
 export const STATUS = {
   pending: "待上传", accepted: "已接收", already: "服务器已有", rejected: "被退回", conflict: "与服务器冲突",
-  in_progress: "服务器处理中", waiting_files: "等待照片/签名", local: "仅存本机",
+  in_progress: "服务器处理中", waiting_files: "等待照片/签名",
 };
 
 export async function create(kind, data, {seal = false} = {}) {

@@ -10,7 +10,7 @@ import {fmtTime, html, show, toast} from "./ui.js";
 const ENDPOINTS = {batch: "/sync", file: "/files"};
 
 const BATCH_SIZE = 100;  // the API's limit per request
-const SYNCED_KINDS = ["visit", "finding"];  // the object types POST /sync accepts
+const SYNCED_KINDS = ["visit", "finding", "sampling"];  // the object types POST /sync accepts
 const STATUS_OF = {created: "accepted", applied: "accepted", already_had: "already"};
 
 let running = null;
@@ -46,16 +46,29 @@ function visitData(d, me) {
   };
 }
 
+function samplingData(d) {
+  return {visit_uuid: d.visit_uuid, lot_id: d.lot_id, crop_code: d.crop_code, variety_name: d.variety_name,
+          lot_number: d.lot_number, producer_name: d.producer_name, lot_size_kg: d.lot_size_kg, packages: d.packages,
+          test_seals: d.test_seal_numbers, backup_seals: d.backup_seal_numbers, backup_kept_at: d.backup_kept_at,
+          sample_quantity_g: d.sample_quantity_g, business_signer: d.business_signer,
+          business_refused_to_sign: d.business_refused_to_sign, sampled_at: d.sampled_at, serial_number: d.serial_number};
+}
+
 function wire(record, revision, me) {
-  const data = record.kind === "visit" ? visitData(revision.data, me)
-    : {visit_uuid: revision.data.visit_uuid, finding_type: revision.data.finding_type,
-       description: revision.data.description, checklist_item: revision.data.checklist_item, photos: revision.data.photos};
+  const d = revision.data;
+  const data = {
+    visit: () => visitData(d, me),
+    finding: () => ({visit_uuid: d.visit_uuid, finding_type: d.finding_type, description: d.description,
+                     checklist_item: d.checklist_item, photos: d.photos}),
+    sampling: () => samplingData(d),
+  }[record.kind]();
   return {type: record.kind, uuid: record.uuid, revision: revision.revision_uuid,
           base_revision: revision.base_revision_uuid, recorded_at: revision.at, data};
 }
 
-// In dependency order: visits' check-ins, then findings (they name their visit), then the
-// visits' later revisions (a checklist "no" then finds the phone's finding, not a new one).
+// In dependency order: visits' check-ins, then findings and samplings (they name their visit
+// and need it open), then the visits' later revisions (a checklist "no" then finds the
+// phone's finding rather than making a second one; the check-out closes the visit last).
 async function outgoing() {
   const me = (await db.kv.get("profile"))?.id;
   const records = (await outbox.list()).filter((r) => SYNCED_KINDS.includes(r.kind) && r.status !== "rejected" && r.status !== "conflict")
@@ -64,7 +77,7 @@ async function outgoing() {
   for (const record of records) {
     outbox.unsentRevisions(record).forEach((revision, i) => {
       const item = {record, revision, object: wire(record, revision, me)};
-      if (record.kind === "finding") findings.push(item);
+      if (record.kind !== "visit") findings.push(item);
       else (i === 0 && revision.sealed && !record.sent_revision_uuid ? first : later).push(item);
     });
   }
@@ -91,12 +104,6 @@ async function sendObjects() {
       if (download) await db.kv.set("download", {...download, serial_blocks: answer.serial_blocks});
     }
     report({done: Math.min(items.length, i + chunk.length)});
-  }
-  // Kinds the API cannot take yet stay on the phone, said plainly.
-  for (const record of await outbox.list()) {
-    if (!SYNCED_KINDS.includes(record.kind) && record.status === "pending") {
-      await outbox.setStatus(record.uuid, "local", {message: "服务器接口尚不能接收此类记录，已保存在本机"});
-    }
   }
 }
 

@@ -292,10 +292,13 @@ async function checkOut(visit, findings, form, pad, download) {
 }
 
 // --- sampling -------------------------------------------------------------------------------
+// As inspections.services.sampling.primary_samples_for, counting each package as a container
+// (the county's small-package grouping is a setting the download does not carry; the server
+// computes the figure on the form).
 function primarySamples(rules, packages) {
-  const rule = rules.find((r) => packages >= r.containers_from && (r.containers_to == null || packages <= r.containers_to));
+  const rule = rules.filter((r) => r.containers_from <= packages).sort((a, b) => b.containers_from - a.containers_from)[0];
   if (!rule) return {count: null, rule: ""};
-  return {count: rule.per_container ? packages : rule.primary_samples, rule: rule.rule};
+  return {count: rule.per_container ? rule.primary_samples * packages : rule.primary_samples, rule: rule.rule};
 }
 
 const seals = (s) => (s || "").split(/[\s,，、;；]+/).map((x) => x.trim()).filter(Boolean);
@@ -317,7 +320,7 @@ export async function sampleScreen(visitUuid) {
       <label>种子批重量（千克）<input name="lot_size_kg" type="number" step="0.01" min="0" inputmode="decimal"></label>
       <label>件数（袋）<input name="packages" type="number" min="1" inputmode="numeric"></label>
       <p id="rule" class="muted"></p>
-      <label>抽样数量（克）<input name="sample_quantity_g" type="number" min="1" inputmode="numeric"></label>
+      <label>抽样数量（克）<input name="sample_quantity_g" type="number" min="1" inputmode="numeric" placeholder="空则按规程送验样品量"></label>
       <label>检验样品封签编号（多个用空格分隔）<input name="test_seals" maxlength="200"></label>
       <label>备份样品封签编号<input name="backup_seals" maxlength="200"></label>
       <label>备份样品保存地点<input name="backup_kept_at" maxlength="100"></label>
@@ -330,7 +333,7 @@ export async function sampleScreen(visitUuid) {
     const d = formData(form), rule = rules.find((r) => r.crop_code === d.crop_code);
     const prim = primarySamples(data?.primary_sample_rules || [], Number(d.packages) || 0);
     view.querySelector("#rule").textContent = [
-      rule ? `${rule.crop_name}：种子批最大 ${rule.max_lot_kg} 千克，送验样品 ${rule.submitted_sample_g} 克` : "",
+      rule ? `${rule.crop_name}：种子批不超过 ${rule.max_lot_kg} 千克；建议抽样 ${2 * rule.submitted_sample_g} 克（检验样品和备份样品各 ${rule.submitted_sample_g} 克）` : "",
       prim.count ? `初次样品 ${prim.count} 个（${prim.rule}）` : ""].filter(Boolean).join("；");
   };
   form.addEventListener("input", hint);
@@ -355,8 +358,8 @@ export async function sampleScreen(visitUuid) {
     if (!(kg > 0)) errors.lot_size_kg = ["请填写种子批重量"];
     else if (rule && kg > rule.max_lot_kg) errors.lot_size_kg = [`超过${rule.crop_name}种子批最大重量 ${rule.max_lot_kg} 千克，应分批扦样`];
     if (!(Number.isInteger(packages) && packages >= 1)) errors.packages = ["请填写件数"];
-    if (!(Number.isInteger(grams) && grams >= 1)) errors.sample_quantity_g = ["请填写抽样数量"];
-    else if (rule && grams < rule.submitted_sample_g) errors.sample_quantity_g = [`不少于送验样品量 ${rule.submitted_sample_g} 克`];
+    // Empty: the rule's submitted-sample weight, as the server fills it in.
+    if (d.sample_quantity_g && !(Number.isInteger(grams) && grams >= 1)) errors.sample_quantity_g = ["抽样数量应为正整数（克）"];
     const test = seals(d.test_seals), backup = seals(d.backup_seals);
     if (!test.length) errors.test_seals = ["请填写检验样品封签编号"];
     if (!backup.length) errors.backup_seals = ["请填写备份样品封签编号"];
@@ -364,18 +367,19 @@ export async function sampleScreen(visitUuid) {
       errors.backup_seals = ["封签编号不能重复"];
     }
     if (!d.backup_kept_at) errors.backup_kept_at = ["请填写备份样品保存地点"];
-    if (!d.business_signer && !d.business_refused_to_sign) errors.business_signer = ["请填写签字人，或勾选拒绝签字"];
+    if (!d.business_signer && !d.business_refused_to_sign) errors.business_signer = ["请被抽样单位签字，或记录其拒绝签字"];
     if (!showErrors(form, errors)) return;
     const prim = primarySamples(data?.primary_sample_rules || [], packages);
     const variety = (varieties || []).find((x) => x.name === d.variety_name && x.crop_code === d.crop_code);
+    const serial = await takeSerial(data, "sampling_form");
     await outbox.create("sampling", {
       visit_uuid: visitUuid, business_id: visit.data.business_id, lot_id: d.lot_id ? Number(d.lot_id) : null,
       crop_code: d.crop_code, crop_name: rule.crop_name, variety_id: variety?.id ?? null, variety_name: d.variety_name,
       lot_number: d.lot_number, producer_name: d.producer_name || "", lot_size_kg: d.lot_size_kg, packages,
-      primary_samples: prim.count, suggested_sample_g: rule.submitted_sample_g, sample_quantity_g: grams,
+      primary_samples: prim.count, suggested_sample_g: 2 * rule.submitted_sample_g, sample_quantity_g: d.sample_quantity_g ? grams : null,
       sampling_rule_note: prim.rule, test_seal_numbers: test, backup_seal_numbers: backup, backup_kept_at: d.backup_kept_at,
       business_signer: d.business_signer || "", business_refused_to_sign: !!d.business_refused_to_sign,
-      sampled_at: new Date().toISOString()});
+      sampled_at: new Date().toISOString(), serial_number: serial});
     toast("抽样记录已保存在本机");
     location.hash = `#/visit/${visitUuid}`;
   });
