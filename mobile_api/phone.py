@@ -12,6 +12,7 @@ import hashlib
 import json
 from functools import cache
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -27,6 +28,7 @@ SHELL_ASSETS = (
     "phone/style.css",
     "phone/js/app.js",
     "phone/js/db.js",
+    "phone/js/download.js",
     "phone/js/api.js",
     "phone/js/geo.js",
     "phone/js/ui.js",
@@ -38,6 +40,7 @@ SHELL_ASSETS = (
     "phone/icons/icon-192.png",
     "phone/icons/icon-512.png",
 )
+ENTRY = "phone/js/app.js"
 ICON_SIZES = (192, 512)
 
 
@@ -54,14 +57,24 @@ def shell_version() -> str:
 
 
 def shell_urls() -> list[str]:
-    return [reverse("phone:shell"), *(static(name) for name in SHELL_ASSETS)]
+    """The page and its assets. With hashed file names (ManifestStaticFilesStorage in
+    production) the page loads hashed URLs while the JS modules import each other by plain
+    relative names ("./db.js"), so both spellings are stored for the app to open offline."""
+    urls = [reverse("phone:shell")]
+    for name in SHELL_ASSETS:
+        urls += dict.fromkeys([static(name), settings.STATIC_URL + name])
+    return urls
 
 
 @require_GET
 @cache_control(no_cache=True)
 def shell(request):
     """The single page of the app (every screen is drawn by app.js from IndexedDB)."""
-    return render(request, "phone/shell.html", {"version": shell_version(), "app_version": APP_VERSION})
+    # Plain names: the modules import each other by relative plain names, and one URL per
+    # module keeps a single instance of each (see shell_urls).
+    modules = [settings.STATIC_URL + name for name in SHELL_ASSETS if name.endswith(".js")]
+    return render(request, "phone/shell.html", {"version": shell_version(), "app_version": APP_VERSION,
+                                                "modules": modules, "entry": settings.STATIC_URL + ENTRY})
 
 
 @require_GET

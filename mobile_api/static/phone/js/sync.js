@@ -4,6 +4,7 @@
 // Runs by itself on start and when the browser comes online; one run at a time.
 import {ApiError, call} from "./api.js";
 import * as db from "./db.js";
+import {download} from "./download.js";
 import * as outbox from "./outbox.js";
 import {fmtTime, html, show, toast} from "./ui.js";
 
@@ -147,7 +148,6 @@ async function refreshChanges() {
     if (!page.has_more) break;
   }
   if (changed || varieties) {
-    const {download} = await import("./app.js");
     await download();
   } else {
     await db.kv.set("cursor", since);
