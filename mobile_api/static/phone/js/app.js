@@ -102,10 +102,13 @@ async function homeScreen() {
       : '<li class="muted">今日没有任务。</li>';
   };
   draw(null);
+  // The fix may arrive after the inspector has left this screen: then there is nothing to redraw.
+  const label = view.querySelector("#here");
   position({maxAge: 60000}).then((here) => {
-    view.querySelector("#here").textContent = `（按距离排序，定位精度约 ${here.accuracy_m} 米）`;
+    if (!label.isConnected) return;
+    label.textContent = `（按距离排序，定位精度约 ${here.accuracy_m} 米）`;
     draw(here);
-  }).catch((err) => { view.querySelector("#here").textContent = `（${err.message}）`; });
+  }).catch((err) => { label.textContent = `（${err.message}）`; });
   view.querySelector("#download").addEventListener("click", async (e) => {
     e.target.disabled = true;
     try {

@@ -164,7 +164,7 @@ async function runSync() {
     // Check-outs that waited for their signature, findings for their photos: once more.
     await sendObjects();
     await refreshChanges();
-    report({phase: "同步完成", error: ""});
+    report({phase: "同步完成", error: "", done: 0, total: 0});
     await db.kv.set("last_synced", new Date().toISOString());
   } catch (err) {
     report({phase: "同步中断", error: err.offline ? "无网络，有信号时自动继续" : err.message});
@@ -184,7 +184,7 @@ export async function syncScreen() {
       <section class="card"><h1>上传与同步</h1>
         <p>上次同步：${last ? fmtTime(last) : "从未"}</p>
         <p id="sync-progress" class="${progress.error ? "alert" : ""}">${progress.phase}${progress.total ? `（${progress.done}/${progress.total}）` : ""}${progress.error ? "：" + progress.error : ""}</p>
-        <progress max="${progress.total || 1}" value="${progress.done}"></progress>
+        <progress max="${progress.total || 1}" value="${progress.total ? progress.done : running ? 0 : 1}"></progress>
         <p>照片和签名：已上传 <b id="files-uploaded">${files.length - left}</b> / ${files.length}</p>
         <button id="sync" class="primary big">立即同步</button>
       </section>
