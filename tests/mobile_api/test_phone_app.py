@@ -278,6 +278,10 @@ def test_check_in_far_from_the_registered_place_warns(handset, proxy, inspector,
     handset.click("#checkin")
     warning = handset.locator("#distance.alert")
     assert "偏离登记地址较远" in warning.inner_text()
+    # The server measures with the county's radius and says so in its answer.
+    handset.goto(f"{proxy.url}/m/#/outbox")
+    handset.wait_for_selector(".outbox-item:has-text('签到位置偏离登记地址')", timeout=SYNC_TIMEOUT_MS)
+    assert Visit.objects.get().outside_geofence
 
 
 def test_a_task_reassigned_while_offline_comes_back_as_a_conflict(handset, proxy, clerk, inspector, inspector2,

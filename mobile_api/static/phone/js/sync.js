@@ -171,6 +171,7 @@ async function runSync() {
   }
 }
 
+const FLAGS = {outside_geofence: "签到位置偏离登记地址超出本县允许半径", poor_accuracy: "签到定位精度不足"};
 const KIND_LABELS = {visit: "检查", finding: "检查发现", sampling: "抽样"};
 const describe = (r) => ({visit: () => r.data.business_name, finding: () => r.data.description,
                           sampling: () => `${r.data.variety_name} ${r.data.lot_number}`}[r.kind]());
@@ -192,6 +193,7 @@ export async function syncScreen() {
         <a href="#/visit/${r.kind === "visit" ? r.uuid : r.data.visit_uuid}"><b>${KIND_LABELS[r.kind]}</b> ${describe(r)}</a>
         <span class="status ${r.status}">${outbox.STATUS[r.status]}</span> <span class="muted">第 ${r.revision} 版</span>
         ${r.answer?.message ? html`<p class="answer">${r.answer.message}</p>` : ""}
+        ${(r.answer?.flags || []).map((f) => html`<p class="answer">服务器提示：${FLAGS[f] || f}</p>`)}
         ${Object.entries(r.answer?.fields || {}).map(([k, v]) => html`<p class="answer">${k}：${v.join("；")}</p>`)}
         ${r.status === "conflict" && r.answer?.server ? html`<details><summary>服务器版本</summary><pre>${JSON.stringify(r.answer.server, null, 1)}</pre></details>` : ""}
       </li>`)}</ul>`);
