@@ -318,3 +318,50 @@ def test_seed_bag_scan_online_by_photo_and_offline_provisionally(handset, proxy,
     handset.wait_for_selector("#scan-result.provisional")
     text = handset.inner_text("#scan-result")
     assert "离线初判" in text and "品种已审定/登记：是" in text and "生产经营者持证：无法判断" in text
+
+
+def test_a_rule_only_the_server_knows_is_shown_on_the_rejected_item(handset, proxy, chief, inspector, inspector2,
+                                                                   day):
+    # The partner may not sample (the station's directory): the phone cannot know, the server says.
+    inspections.save_inspector_profile(inspector2, actor=chief, may_sample=False)
+    log_in(handset, proxy, inspector)
+    proxy.go_offline()
+    do_offline_visit(handset)
+    proxy.go_online()
+    handset.goto(f"{proxy.url}/m/#/outbox")
+    handset.wait_for_selector("#sync-progress:has-text('同步完成')", timeout=SYNC_TIMEOUT_MS)
+    rejected = handset.inner_text(".outbox-item:has-text('郑单958')")
+    assert "被退回" in rejected and "抽样须由两名以上具有抽样资格的执法人员进行" in rejected
+    assert SamplingRecord.objects.count() == 0 and Visit.objects.get().status == "closed"
+
+
+def test_a_peddler_at_a_fair_offline(handset, proxy, inspector, inspector2, day):
+    log_in(handset, proxy, inspector)
+    proxy.go_offline()
+    handset.click("a[href='#/peddler']")
+    handset.click("#peddler button")
+    handset.wait_for_selector(".field-error:has-text('请填写商贩位置')")
+    assert "请勾选同行执法人员" in handset.inner_text("#peddler")
+    handset.check(f"#peddler input[name=partner][value='{inspector2.pk}']")
+    handset.fill("input[name=peddler_location]", "黑水镇集市东口")
+    handset.fill("input[name=peddler_description]", "男，五十岁左右，蓝色三轮车")
+    handset.fill("input[name=goods_sold]", "散装玉米种子")
+    handset.click("#peddler button")
+    handset.wait_for_selector("#checklist")
+    assert inspector2.full_name in handset.inner_text("#people")
+    handset.select_option("select[name=outcome]", "refused")
+    handset.check("input[name=ack_refused]")
+    handset.click("#close button.big")
+    handset.wait_for_selector(".field-error:has-text('请记录拒绝检查的情况')")
+    handset.fill("textarea[name=refusal_account]", "拒绝出示种子来源，驾车离开")
+    handset.fill("input[name=ack_note]", "拒绝签字")
+    handset.click("#close button.big")
+    handset.wait_for_selector("#route")
+    proxy.go_online()
+    handset.goto(f"{proxy.url}/m/#/outbox")
+    handset.wait_for_selector("#sync-progress:has-text('同步完成')", timeout=SYNC_TIMEOUT_MS)
+    visit = Visit.objects.get()
+    assert visit.business is None and visit.peddler_location == "黑水镇集市东口" and visit.goods_sold == "散装玉米种子"
+    assert (visit.status, visit.outcome, visit.ack_refused) == ("closed", "refused", True)
+    assert {u.pk for u in visit.inspectors.all()} == {inspector.pk, inspector2.pk}
+    assert visit.findings.get().finding_type.code == "refused_inspection"

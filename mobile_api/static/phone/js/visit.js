@@ -40,12 +40,16 @@ export async function startVisitForTask(task, button) {
 }
 
 export async function peddlerScreen() {
+  const profile = await kv.get("profile");
+  const partners = profile?.partners || [];
   const view = show(html`<section class="card"><h1>流动商贩检查（集市）</h1>
     <form id="peddler" novalidate>
       <label>商贩位置<input name="peddler_location" maxlength="200" placeholder="如：某镇集市东口" required></label>
       <label>商贩情况<input name="peddler_description" maxlength="200" placeholder="姓名、外貌、车辆等" required></label>
       <label>所售种子<input name="goods_sold" maxlength="200"></label>
       <label class="check"><input type="checkbox" name="farmer_own_surplus"> 农民自繁自用的剩余常规种子</label>
+      <fieldset><legend>同行执法人员（至少一名）</legend>${partners.map((p) => html`<label class="check">
+        <input type="checkbox" name="partner" value="${p.id}"> ${p.name} <span class="muted">${p.enforcement_id}</span></label>`)}</fieldset>
       <button class="primary big">签到，开始检查</button>
     </form></section>`);
   view.querySelector("#peddler").addEventListener("submit", async (e) => {
@@ -54,15 +58,16 @@ export async function peddlerScreen() {
     const errors = {};
     if (!data.peddler_location) errors.peddler_location = ["请填写商贩位置"];
     if (!data.peddler_description) errors.peddler_description = ["请填写商贩情况"];
+    const partnerIds = [...form.querySelectorAll("[name=partner]:checked")].map((i) => Number(i.value));
+    if (!partnerIds.length) errors.partner = ["现场检查须由两名以上执法人员进行，请勾选同行执法人员"];
     if (!showErrors(form, errors)) return;
     const pos = await here();
-    const profile = await kv.get("profile");
     const visit = await outbox.create("visit", {
       task_id: null, business_id: null, business_name: "流动商贩：" + data.peddler_location, business_kind: "peddler",
       peddler: {location: text(data.peddler_location, 200), description: text(data.peddler_description, 200),
                 goods_sold: text(data.goods_sold, 200), farmer_own_surplus: !!data.farmer_own_surplus,
                 region_code: profile?.region_code || ""},
-      inspectors: [profile?.id].filter(Boolean), checked_in_at: new Date().toISOString(),
+      inspectors: [profile?.id, ...partnerIds].filter(Boolean), checked_in_at: new Date().toISOString(),
       checkin: pos && {latitude: pos.latitude, longitude: pos.longitude, accuracy_m: pos.accuracy_m},
       distance_m: null, checklist_codes: null, answers: {},
     }, {seal: true});
@@ -108,7 +113,6 @@ export async function visitScreen(id) {
   for (const p of task?.inspectors || []) if (!people.some((x) => x.id === p.id) && p.id !== profile?.id) people.push(p);
   const photosOf = (f) => files.filter((x) => x.owner_uuid === f.uuid);
   const far = v.distance_m != null && v.distance_m > GEOFENCE_FALLBACK_M;
-  const disabled = closed ? "disabled" : "";
 
   const view = show(html`
     <section class="card">
@@ -121,9 +125,8 @@ export async function visitScreen(id) {
     </section>
 
     <section class="card"><h2>检查人员</h2>
-      <form id="people">${people.map((p) => html`<label class="check"><input type="checkbox" name="inspector" value="${p.id}"
-        ${v.inspectors.includes(p.id) ? "checked" : ""} ${disabled}> ${p.name} <span class="muted">${p.enforcement_id}</span></label>`)}
-      <p class="muted">我：${profile?.name}。现场检查须两名以上执法人员。</p></form>
+      <p id="people">${[profile?.name, ...people.filter((p) => v.inspectors.includes(p.id)).map((p) => p.name)].join("、")}</p>
+      <p class="muted">检查组在签到时确定（接口暂不支持签到后加入同行人员）。现场检查须两名以上执法人员。</p>
     </section>
 
     <section class="card"><h2>检查项目</h2>
@@ -169,10 +172,6 @@ export async function visitScreen(id) {
     <p><a href="#/">返回任务</a> · <a href="#/outbox">上传与同步</a></p>`);
 
   if (closed) return;
-  view.querySelector("#people").addEventListener("change", async (e) => {
-    const ids = [...e.currentTarget.querySelectorAll("input:checked")].map((i) => Number(i.value));
-    await outbox.update(id, (d) => ({...d, inspectors: [profile.id, ...ids].filter((x, i, a) => x && a.indexOf(x) === i)}));
-  });
   view.querySelector("#checklist").addEventListener("submit", async (e) => {
     e.preventDefault();
     const form = e.target, answers = {}, errors = {};
@@ -259,7 +258,9 @@ async function takeSerial(download, docType) {
   return null;  // none left: the server numbers the document when it syncs
 }
 
-async function checkOut(visit, findings, form, pad, download) {
+async function checkOut(shown, findings, form, pad, download) {
+  // Read again: the inspectors ticked on this screen were saved after it was drawn.
+  const visit = await outbox.get(shown.uuid);
   const d = formData(form), v = visit.data, errors = {};
   if (!OUTCOMES[d.outcome]) errors.outcome = ["请选择检查结论"];
   if (v.inspectors.length < MIN_INSPECTORS) errors.outcome = ["现场检查须由两名以上执法人员进行，请勾选同行执法人员"];
