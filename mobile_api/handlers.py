@@ -19,7 +19,7 @@ from seedreg.accounts.roles import FIELD_ROLES
 from seedreg.errors import InvalidInput, NotFound
 
 from .models import UploadedFile
-from .sync import Applied, ServerConflict, WaitingForFiles, register
+from .sync import Applied, DependsOnPending, ServerConflict, WaitingForFiles, register
 
 
 def _visible(model, actor, **lookup):
@@ -119,8 +119,9 @@ def apply_finding(actor, item, head) -> Applied:
     data = item.data
     visit = Visit.objects.visible_to(actor).filter(client_uuid=data.visit_uuid).first()
     if visit is None:
-        raise InvalidInput(_("所属现场检查尚未同步：请先同步检查记录。"), code="visit_not_synced",
-                           fields={"visit_uuid": [_("未同步")]})
+        # Not stored as a refusal: the visit may be a moment away (another request is applying
+        # it, or the phone sends it next).
+        raise DependsOnPending(_("所属现场检查尚未同步，请先同步检查记录后重试。"), code="visit_not_synced")
     if head is None:
         finding = inspections.record_finding(visit, actor=actor, finding_type=data.finding_type,
                                              description=data.description, checklist_item=data.checklist_item,
@@ -153,8 +154,9 @@ def apply_sampling(actor, item, head) -> Applied:
         return Applied(server_id=record.pk, region_code=record.region_code)
     visit = Visit.objects.visible_to(actor).filter(client_uuid=data.visit_uuid).first()
     if visit is None:
-        raise InvalidInput(_("所属现场检查尚未同步：请先同步检查记录。"), code="visit_not_synced",
-                           fields={"visit_uuid": [_("未同步")]})
+        # Not stored as a refusal: the visit may be a moment away (another request is applying
+        # it, or the phone sends it next).
+        raise DependsOnPending(_("所属现场检查尚未同步，请先同步检查记录后重试。"), code="visit_not_synced")
     lot = None
     if data.lot_id is not None:
         lot = SeedLot.objects.filter(pk=data.lot_id).first()

@@ -54,6 +54,15 @@ class WaitingForFiles(Exception):
         self.missing = [str(m) for m in missing]
 
 
+class DependsOnPending(Exception):
+    """The object refers to one that is not on the server yet (its visit still being applied
+    by another request, or later in the phone's queue): retry, nothing is stored."""
+
+    def __init__(self, message, *, code):
+        super().__init__(str(message))
+        self.message, self.code = str(message), code
+
+
 class ServerConflict(Conflict):
     """The phone's change meets a server state it did not know (a task reassigned while
     offline, a visit closed by someone else): answered with that state, never overwritten."""
@@ -188,6 +197,9 @@ def apply_one(actor, item: Incoming, *, device_id: str = "", app_version: str = 
         SyncRevision.objects.filter(pk=row.pk, status=SyncRevision.Status.PROCESSING).delete()
         return _answer(item, Status.WAITING_FILES, code="files_missing", missing_files=exc.missing,
                        message=_("服务器尚未收到这些文件，请先上传后再同步。"))
+    except DependsOnPending as exc:
+        SyncRevision.objects.filter(pk=row.pk, status=SyncRevision.Status.PROCESSING).delete()
+        return _answer(item, Status.IN_PROGRESS, code=exc.code, message=exc.message)
     except IntegrityError:
         # Two different first revisions of one new object raced: the loser retries and then
         # meets the winner's head (a conflict it can resolve).

@@ -238,9 +238,23 @@ def test_the_same_batch_sent_concurrently_yields_one_of_each(inspector, inspecto
     for t in threads:
         t.join()
     assert not errors
+    statuses = [r["status"] for results in answers for r in results]
+    assert set(statuses) <= {"created", "already_had", "in_progress"}, statuses
+    # A phone told "in progress" retries; then everything is there exactly once.
+    retried = Phone(token).post("/sync", batch).json()["results"]
+    assert {r["status"] for r in retried} <= {"created", "already_had"}
     assert Visit.objects.filter(client_uuid=visit["uuid"]).count() == 1
     assert Finding.objects.filter(client_uuid=finding["uuid"]).count() == 1
-    statuses = [r["status"] for results in answers for r in results]
-    assert statuses.count("created") <= 2 and set(statuses) <= {"created", "already_had", "in_progress", "rejected"}
+    assert statuses.count("created") + [r["status"] for r in retried].count("created") == 2
     final = Phone(token).post("/sync", batch).json()["results"]
     assert [r["status"] for r in final] == ["already_had", "already_had"]
+
+
+def test_an_object_whose_visit_has_not_arrived_is_retried_not_refused(phone, task):
+    visit = visit_object(task)
+    finding = {"type": "finding", "uuid": new_id(), "revision": new_id(),
+               "data": {"visit_uuid": visit["uuid"], "finding_type": "ledger_incomplete", "description": "缺台账"}}
+    early = phone.post("/sync", {"objects": [finding]}).json()["results"][0]
+    assert early["status"] == "in_progress" and early["code"] == "visit_not_synced"
+    results = phone.post("/sync", {"objects": [visit, finding]}).json()["results"]
+    assert [r["status"] for r in results] == ["created", "created"]
