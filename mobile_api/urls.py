@@ -2,7 +2,7 @@ from django.http import JsonResponse
 from django.urls import path, re_path
 from django.utils.translation import gettext as _
 
-from . import views
+from . import phone, views
 from .api import api
 
 app_name = "mobile"
@@ -17,6 +17,13 @@ api_urlpatterns = [
     path("api/mobile/v1/", api.urls),
     re_path(r"^api/mobile/v1/(?P<rest>.*)$", api_not_found),
 ]
+
+# The phone app at /m/ (its own namespace: the shell needs no session).
+phone_urlpatterns = ([
+    path("", phone.shell, name="shell"),
+    path("sw.js", phone.service_worker, name="service_worker"),
+    path("manifest.webmanifest", phone.manifest, name="manifest"),
+], "phone")
 
 urlpatterns = [
     path("tokens/", views.token_list, name="token_list"),

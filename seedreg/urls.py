@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
-from mobile_api.urls import api_urlpatterns
+from mobile_api.urls import api_urlpatterns, phone_urlpatterns
 from portal.views import home
 from seedreg.health.views import healthz
 
@@ -27,6 +27,7 @@ urlpatterns = [
     path("labs/", include("labs.urls")),
     *api_urlpatterns,
     path("mobile/", include("mobile_api.urls")),
+    path("m/", include(phone_urlpatterns)),
     path("", home, name="home"),
     path("", include("portal.urls")),
 ]

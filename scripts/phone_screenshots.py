@@ -1,0 +1,118 @@
+"""Phone-sized screenshots of the inspectors' app for docs/phone-app.md (360×740, touch).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/seedreg_w9 .venv/bin/python scripts/phone_screenshots.py
+
+Makes a fresh day (bench/bench_phone_app.py's builder), serves it with gunicorn on loopback and
+walks one visit: login, route, business, checklist, finding with photo, sampling, check-out,
+offline outbox, sync answers, seed-bag scan. Writes docs/phone-app/*.png."""
+
+import io
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+import bench_phone_app as bench  # noqa: E402
+from _django import setup  # noqa: E402
+
+OUT = ROOT / "docs" / "phone-app"
+
+
+def main():
+    setup("bench.settings_bench")
+    from django.core.management import call_command
+    from PIL import Image
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    username, password, _pair = bench.make_day(6)
+    url = f"http://localhost:{bench.PORT}"
+    server = bench.start_server(url)
+    OUT.mkdir(exist_ok=True)
+    photo = io.BytesIO()
+    Image.radial_gradient("L").resize((2000, 1500)).convert("RGB").save(photo, "JPEG")
+    try:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as p:
+            browser = bench.chromium(p)
+            context = bench.phone_context(browser)
+            page = context.new_page()
+            shot = lambda name: page.screenshot(path=OUT / f"{name}.png")  # noqa: E731
+            page.goto(f"{url}/m/")
+            page.fill("input[name=username]", username)
+            page.fill("input[name=device_name]", "张执法的手机")
+            shot("01-login")
+            page.fill("input[name=password]", password)
+            page.click("button[type=submit]")
+            page.wait_for_selector("#route .task .distance")
+            shot("02-route")
+            page.click("#route .task >> nth=0")
+            page.wait_for_selector("#checkin")
+            shot("03-business")
+            context.set_offline(True)  # only for the banner: the app's own work needs no network here
+            page.click("#checkin")
+            page.wait_for_selector("#checklist")
+            items = page.locator("#checklist fieldset.item")
+            for i in range(items.count()):
+                items.nth(i).locator("input[value=yes]").check()
+            items.nth(1).locator("input[value=no]").check()
+            items.nth(1).locator("input:not([type])").fill("购销台账缺少销售去向")
+            page.locator("#checklist fieldset.item >> nth=1").scroll_into_view_if_needed()
+            shot("04-checklist")
+            page.click("#checklist button")
+            page.wait_for_selector("#findings li.finding")
+            page.set_input_files("#findings .photo-input", files=[{"name": "IMG_0001.jpg", "mimeType": "image/jpeg",
+                                                                   "buffer": photo.getvalue()}])
+            page.wait_for_selector("#findings li.finding:has-text('照片 1 张')")
+            page.locator("#findings").scroll_into_view_if_needed()
+            shot("05-finding-photo")
+            page.click("#add-sample")
+            page.select_option("select[name=crop_code]", "maize")
+            page.fill("input[name=variety_name]", "郑单958")
+            page.fill("input[name=lot_number]", "ZD2026-001")
+            page.fill("input[name=lot_size_kg]", "2000")
+            page.fill("input[name=packages]", "20")
+            page.fill("input[name=test_seals]", "FQ-0001")
+            page.fill("input[name=backup_seals]", "FQ-0002")
+            page.fill("input[name=backup_kept_at]", "门市部库房")
+            page.fill("input[name=business_signer]", "王经理")
+            page.locator("#rule").scroll_into_view_if_needed()
+            shot("06-sampling")
+            page.click("#sample button")
+            page.wait_for_selector("#close")
+            page.select_option("select[name=outcome]", "rectification")
+            page.locator("#signature").scroll_into_view_if_needed()
+            box = page.locator("#signature").bounding_box()
+            page.mouse.move(box["x"] + 30, box["y"] + 100)
+            page.mouse.down()
+            for step in range(1, 16):
+                page.mouse.move(box["x"] + 30 + step * 18, box["y"] + 100 - (step % 4) * 18)
+            page.mouse.up()
+            shot("07-checkout")
+            page.click("#close button.big")
+            page.wait_for_selector("#route")
+            page.goto(f"{url}/m/#/outbox")
+            page.wait_for_selector(".outbox-item")
+            shot("08-outbox-offline")
+            context.set_offline(False)
+            page.click("#sync")
+            page.wait_for_selector("#sync-progress:has-text('同步完成')", timeout=120000)
+            shot("09-synced")
+            page.goto(f"{url}/m/#/scan")
+            page.fill("textarea[name=text]", "品种名称：郑单958\n生产经营者名称：河南秋乐种业科技股份有限公司\n"
+                                             "单元识别代码：0001170315123456789\n追溯网址：http://www.zzsc.cn/q/0001170315123456789")
+            page.click("#scan button")
+            page.wait_for_selector("#scan-result")
+            shot("10-scan")
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait()
+    for png in sorted(OUT.glob("*.png")):
+        print(png.relative_to(ROOT), png.stat().st_size)
+
+
+if __name__ == "__main__":
+    main()
