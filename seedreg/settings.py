@@ -239,6 +239,9 @@ elif CELERY_BROKER_URL.startswith(("redis", "rediss")):
     # Redis re-delivers an unacknowledged task after the visibility timeout.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+        # How often a worker looks for tasks whose worker died (kombu: interval × throttle).
+        "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+        "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
         "socket_connect_timeout": 3,
         "socket_timeout": 10,
     }
@@ -269,6 +272,12 @@ EMAIL_HOST_PASSWORD = _secret("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="seedreg@localhost")
 SMS_BACKEND = env.str("SMS_BACKEND", default="seedreg.notifications.sms.LoggingSmsBackend")
+SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(VAR_DIR / "sms"))  # for FileSmsBackend
+
+# Fault tests only: where seedreg.lib.faults.checkpoint finds its gates. Never in production.
+FAULT_GATES_DIR = env.str("SEEDREG_FAULT_GATES_DIR", default="")
+if PRODUCTION and FAULT_GATES_DIR:
+    raise ImproperlyConfigured("SEEDREG_FAULT_GATES_DIR is for fault tests and must not be set in production")
 
 # --- Security (production) ----------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
