@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "seedreg.documents",
     "seedreg.notifications",
     "seedreg.demo",
+    "seedreg.backup",
     # domain, in the order of the regulatory flow
     "licensing",
     "inspections",
@@ -301,19 +302,24 @@ if PRODUCTION:
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 200
 
-# --- Logging: one line of key=value per event, with the request id -----------------------
+# --- Logging: JSON lines (production) or key=value lines, each with the request id -------
+# Everything goes to stderr; the process manager (systemd/journald, Docker) collects it.
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOG_FORMAT = env.str("LOG_FORMAT", default="json" if PRODUCTION else "text")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "seedreg.audit.middleware.RequestIdLogFilter"}},
     "formatters": {
-        "kv": {
+        "text": {
             "format": "time=%(asctime)s level=%(levelname)s logger=%(name)s request_id=%(request_id)s %(message)s",
-        }
+        },
+        "json": {"()": "seedreg.lib.jsonlog.JsonFormatter"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "kv", "filters": ["request_id"]},
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
