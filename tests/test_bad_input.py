@@ -267,3 +267,10 @@ def test_an_unreadable_file_is_refused_at_upload(importer, label, data, name):
     assert job is None, label  # no job, nothing queued
     assert not OutboxMessage.objects.filter(task_name="licensing.tasks.run_import").exists()
     assert ERROR_MARK in response.content.decode() or response.status_code >= 400, label
+
+
+def test_a_name_with_a_long_latin_word_is_saved_and_found(client, clerk, crops):  # noqa: F811
+    # Its search token used to overflow a varchar(8) column: a 500 on PostgreSQL only.
+    shop = make_business(clerk, "Pioneer International 先锋种业建平经销部", serial=56)
+    response = client.get(reverse("portal:verify_search"), {"q": "先锋种业"})
+    assert response.status_code == 200 and shop.name in response.content.decode()
