@@ -16,6 +16,7 @@ from .validators import normalize_code, normalize_licence_number
 _WORD = re.compile(r"[A-Za-z0-9]+")
 _STRIP = re.compile(r"[\s·•（）()【】\[\]“”\"'、，,。.\-—_/]+")
 MAX_TOKENS = 12
+TOKEN_LENGTH = 8  # BusinessSearchToken.token's column
 
 
 def normalize_name(text: str) -> str:
@@ -25,7 +26,9 @@ def normalize_name(text: str) -> str:
 def name_tokens(name: str) -> set[str]:
     text = normalize_name(name)
     tokens = {text[i:i + 2] for i in range(len(text) - 1)}
-    tokens |= {w.lower() for w in _WORD.findall(name or "") if len(w) >= 2}
+    # Cut to the column's width: PostgreSQL refuses a longer value (a name such as "Pioneer
+    # International" failed to save), where SQLite silently stored it.
+    tokens |= {w.lower()[:TOKEN_LENGTH] for w in _WORD.findall(name or "") if len(w) >= 2}
     return {t for t in tokens if t}
 
 

@@ -4,14 +4,22 @@ production): enough to keep the public search from being scraped or hammered."""
 import time
 from collections.abc import Sequence
 
+from django.conf import settings
+
 from seedreg.lib.roundtrip import count_and_read
 
 
 def client_ip(request) -> str:
-    # Behind the reverse proxy the real client is the first X-Forwarded-For hop (DESIGN.md: nginx
-    # sets it); direct connections use REMOTE_ADDR.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
+    """The address that our own reverse proxies saw. nginx appends the address it saw to
+    X-Forwarded-For, so with PROXY_COUNT trusted proxies the client is that many entries from the
+    right; whatever stands further left was written by the client and would let it dodge the
+    limit with a new made-up address per request. Without a proxy the header is ignored."""
+    count = settings.PROXY_COUNT
+    if count:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+        if len(hops) >= count:
+            return hops[-count]
+    return request.META.get("REMOTE_ADDR", "")
 
 
 def hit_and_read(scope: str, key: str, *, limit: int, window: int = 60,

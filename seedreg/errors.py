@@ -205,3 +205,32 @@ def install_api_handlers(api):
         return respond(request, 404, "not_found", _STATUS_MESSAGES[404])
 
     return api
+
+
+# --- the database is down or restarting ----------------------------------------------------
+
+DATABASE_UNAVAILABLE_MESSAGE = _("数据库正在重启或暂时不可用，您的操作没有保存，请稍后重试。")
+
+
+def server_error(request):
+    """handler500. A request that failed because the database went away (restart, failover,
+    a terminated connection) gets a 503 with a Chinese message and Retry-After, as a page or as
+    JSON: the client may simply retry. Anything else is the plain 500 page. Neither touches the
+    database, which may be the thing that is down."""
+    import sys
+
+    from django.db import InterfaceError, OperationalError
+    from django.http import HttpResponseServerError, JsonResponse
+    from django.template import loader
+
+    exc = sys.exc_info()[1]
+    if isinstance(exc, OperationalError | InterfaceError):
+        wants_json = request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", "")
+        if wants_json:
+            response = JsonResponse({"code": "database_unavailable", "message": str(DATABASE_UNAVAILABLE_MESSAGE)},
+                                    status=503)
+        else:
+            response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response["Retry-After"] = "15"
+        return response
+    return HttpResponseServerError(loader.render_to_string("500.html"))

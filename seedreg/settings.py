@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "seedreg.notifications",
     "seedreg.demo",
     "seedreg.sync",
+    "seedreg.backup",
     # domain, in the order of the regulatory flow
     "licensing",
     "inspections",
@@ -84,6 +85,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "seedreg.lib.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "seedreg.audit.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -189,7 +191,10 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+# Reverse proxies in front of the site; the client address is the one the outermost saw (login
+# lock-outs and portal.ratelimit both use it; a client-written X-Forwarded-For is ignored).
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 
 # --- Language and time ------------------------------------------------------------------
@@ -240,6 +245,9 @@ elif CELERY_BROKER_URL.startswith(("redis", "rediss")):
     # Redis re-delivers an unacknowledged task after the visibility timeout.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+        # How often a worker looks for tasks whose worker died (kombu: interval × throttle).
+        "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+        "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
         "socket_connect_timeout": 3,
         "socket_timeout": 10,
     }
@@ -270,6 +278,12 @@ EMAIL_HOST_PASSWORD = _secret("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="seedreg@localhost")
 SMS_BACKEND = env.str("SMS_BACKEND", default="seedreg.notifications.sms.LoggingSmsBackend")
+SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(VAR_DIR / "sms"))  # for FileSmsBackend
+
+# Fault tests only: where seedreg.lib.faults.checkpoint finds its gates. Never in production.
+FAULT_GATES_DIR = env.str("SEEDREG_FAULT_GATES_DIR", default="")
+if PRODUCTION and FAULT_GATES_DIR:
+    raise ImproperlyConfigured("SEEDREG_FAULT_GATES_DIR is for fault tests and must not be set in production")
 
 # --- Security (production) ----------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -279,9 +293,19 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Sent by seedreg.lib.csp (which says why inline code is still allowed); an empty value turns
+# the header off; report-only while trying a change.
+CONTENT_SECURITY_POLICY = env.str("CONTENT_SECURITY_POLICY", default=(
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob: https:; connect-src 'self'; font-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"))
+CSP_REPORT_ONLY = env.bool("CSP_REPORT_ONLY", default=False)
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # Cookies only for this host, under the __Host- prefix rules (Secure, path /, no Domain).
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
@@ -293,19 +317,24 @@ if PRODUCTION:
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 200
 
-# --- Logging: one line of key=value per event, with the request id -----------------------
+# --- Logging: JSON lines (production) or key=value lines, each with the request id -------
+# Everything goes to stderr; the process manager (systemd/journald, Docker) collects it.
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOG_FORMAT = env.str("LOG_FORMAT", default="json" if PRODUCTION else "text")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "seedreg.audit.middleware.RequestIdLogFilter"}},
     "formatters": {
-        "kv": {
+        "text": {
             "format": "time=%(asctime)s level=%(levelname)s logger=%(name)s request_id=%(request_id)s %(message)s",
-        }
+        },
+        "json": {"()": "seedreg.lib.jsonlog.JsonFormatter"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "kv", "filters": ["request_id"]},
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {

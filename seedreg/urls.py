@@ -34,3 +34,5 @@ urlpatterns = [
 
 if settings.DEBUG:  # pragma: no cover - development convenience only
     pass
+
+handler500 = "seedreg.errors.server_error"

@@ -28,5 +28,8 @@ class RequestIdMiddleware:
 
 class RequestIdLogFilter(logging.Filter):
     def filter(self, record):
-        record.request_id = get_request_id() or "-"
+        # django.request logs a response's status after this middleware has returned; its
+        # records carry the request itself, and so the id.
+        request = getattr(record, "request", None)
+        record.request_id = get_request_id() or getattr(request, "request_id", "") or "-"
         return True

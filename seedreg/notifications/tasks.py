@@ -5,6 +5,8 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
+from seedreg.lib.faults import checkpoint
+
 from .models import OutgoingMessage
 from .sms import get_backend
 
@@ -42,6 +44,9 @@ def deliver(self, message_id: int):
             if message.status == OutgoingMessage.Status.PENDING:
                 raise TransientSendError(message.last_error) from exc
             return
+        # The provider has the message; a worker that dies before the commit below re-runs the
+        # task, and the idempotency key stops the provider from sending it again.
+        checkpoint("notifications.deliver.sent")
         message.status = OutgoingMessage.Status.SENT
         message.sent_at = timezone.now()
         message.save(update_fields=["attempts", "status", "sent_at"])

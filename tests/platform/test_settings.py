@@ -42,3 +42,13 @@ def test_production_refuses_to_start_without(missing):
 def test_production_refuses_sqlite_and_debug():
     assert "real database" in manage("check", **{**GOOD, "DATABASE_URL": "sqlite:////tmp/x.db"}).stderr
     assert "DEBUG" in manage("check", **{**GOOD, "DEBUG": "true"}).stderr
+
+
+def test_every_environment_variable_is_documented_in_operations():
+    import re
+
+    settings_source = (ROOT / "seedreg" / "settings.py").read_text()
+    names = set(re.findall(r'(?:env\.\w+|Env\(\)\.str|_secret)\("([A-Z_]+)"', settings_source))
+    operations = (ROOT / "docs" / "operations.md").read_text()
+    assert len(names) > 30
+    assert {name for name in names if f"`{name}`" not in operations} == set()
