@@ -34,7 +34,7 @@ from ..models import (
 from ._common import county_of, required_text, resent, uuid_kwargs
 from .onsite import onsite_serial
 from .people import _store_photo
-from .tasks import MIN_INSPECTORS, check_pair, complete_task, new_task
+from .tasks import MIN_INSPECTORS, check_pair, complete_task, new_task, refuse_conflicts
 
 RECTIFICATION_RULE = ("责令整改期限：自下达之日起{days}日，开始当日不计入，期间最后一日为法定休假日的顺延至休假日结束的次日"
                       "（《民法典》第二百零一条、第二百零三条）")
@@ -98,8 +98,13 @@ def start_visit(*, actor, inspectors=(), business: Business | None = None, task:
             raise NotFound()
         require(actor, "inspections.visit", Visit(region_code=region))
     people = _field_people(actor, inspectors)
-    if business is not None and len(people) >= MIN_INSPECTORS:
-        check_pair(business, people)
+    if business is not None:
+        # An inspector alone may check in (the colleague joins later), but never at a business
+        # they must recuse themselves from.
+        if len(people) >= MIN_INSPECTORS:
+            check_pair(business, people)
+        else:
+            refuse_conflicts(business, people)
     lat, lon, accuracy = _position(latitude, longitude, accuracy_m)
     distance = radius = None
     outside = False
