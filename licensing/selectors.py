@@ -187,8 +187,11 @@ def trace_forward(lot, *, viewer) -> ForwardTrace:
     """From a lot forward: every dealer that holds or held it or a lot repacked from it, with
     quantities and current stock, the dealer-to-dealer sales, and (``farmer_sale_rows``) every
     farmer sale. Dealers outside the viewer's jurisdiction are shown as their county's name and
-    totals; farmers' names and phones only to the county's station staff."""
+    totals; farmers' names and phones only to the county's station staff. The laboratory has no
+    trace (``licensing.view_trace``): who holds what is ledger data, which it may not read either."""
     prefix = _viewer_prefix(viewer)
+    if not viewer.has_perm("licensing.view_trace"):
+        raise NotFound()
     lot_ids = lots_downstream(lot)
     lots = {x.pk: x for x in SeedLot.objects.filter(pk__in=lot_ids).select_related("variety")}
     # One pass over the lot's entries: per dealer, lot and kind, the kilograms, the kilograms sold
@@ -295,7 +298,7 @@ def trace_backward(business, lot, *, viewer) -> list[BackwardStep]:
         prefix, follow = "", False
     else:
         prefix, follow = _viewer_prefix(viewer), True
-        if not business.region_code.startswith(prefix):
+        if not business.region_code.startswith(prefix) or not viewer.has_perm("licensing.view_trace", business):
             raise NotFound()
     steps: list[BackwardStep] = []
     seen = set()

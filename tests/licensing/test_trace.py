@@ -103,6 +103,16 @@ def test_dealers_and_anonymous_users_get_no_forward_trace(network, shop_dealer):
         selectors.trace_forward(network["lot"], viewer=AnonymousUser())
 
 
+def test_the_laboratory_gets_no_trace_of_who_holds_a_lot(network, shop, lab_tech, lab_reviewer, higher_lab):
+    """The lab may not read ledgers (``licensing.view_ledger``): the trace, which is ledger data
+    (holders, stock, suppliers' invoices), is refused too."""
+    for viewer in (lab_tech, lab_reviewer, higher_lab):
+        with pytest.raises(NotFound):
+            selectors.trace_forward(network["lot"], viewer=viewer)
+        with pytest.raises(NotFound):
+            selectors.trace_backward(shop, network["lot"], viewer=viewer)
+
+
 def test_backward_trace_goes_to_suppliers_and_the_producer(network, clerk, shop, wholesaler, seed_producer):
     steps = selectors.trace_backward(shop, network["lot"], viewer=clerk)
     chain = [(s.depth, s.holder, s.source, s.source_kind, s.kg) for s in steps]
