@@ -42,11 +42,17 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from inspections import services as inspections
+from labs import services as labs
+from labs.models import LabTest, QualityStandard, ToleranceRow
 from licensing import services
 from licensing.models import ImportJob
+from mobile_api.services import issue_device_token
 from seedreg.notifications.services import notify
 from seedreg.regulated import service_context
-from tests.licensing.conftest import crops, make_business, varieties  # noqa: F401  (fixtures)
+from tests.labs.conftest import GOOD_RAW, build_lab_sample, standards  # noqa: F401  (fixture)
+from tests.labs.test_retests import run_tests
+from tests.licensing.conftest import crops, make_business, seed_producer, varieties  # noqa: F401  (fixtures)
 from tests.urlwalk import routes
 
 LOGIN = "login"
@@ -125,14 +131,113 @@ MATRIX: dict[str, Row] = {
     "portal:licence_public": Row(public(200), obj="licence"),
     "portal:licence_certificate": Row(access(200), obj="licence"),
     "portal:password_forgot": Row(public(200)),
+    # --- ledgers, lots, trace, stop-sale (station pages) ---------------------------------------
+    # A dealer's ledger: the county's station staff, inspectors and the city's supervisor
+    # (licensing.view_ledger); the laboratory never reads ledgers.
+    "licensing:business_ledger": Row(access(200, lab_tech=404, lab_reviewer=404, higher_lab=404), obj="business"),
+    # A seed lot is national: the other county opens it and sees its own dealers in full and ours
+    # as a county total. The trace (who holds it) is ledger data: not for the laboratory.
+    "licensing:lot_detail": Row(access(200, foreign=200, lab_tech=404, lab_reviewer=404, higher_lab=404), obj="lot"),
+    "licensing:lot_trace_export": Row(access(200, foreign=200, lab_tech=404, lab_reviewer=404, higher_lab=404),
+                                      obj="lot"),
+    "licensing:lot_trace_backward": Row(access(200, lab_tech=404, lab_reviewer=404, higher_lab=404), obj="business"),
+    # Drafting is a form any staff may open (the service lets the clerk, the chief and the lab
+    # reviewer submit); orders are the county's: review, issue and lift are the chief's (the
+    # clerk's submit is refused with 403).
+    "licensing:stop_sale_create": Row(access(200, foreign=200), obj="lot"),
+    "licensing:stop_sale_list": Row(access(200, foreign=200)),
+    "licensing:stop_sale_detail": Row(access(200), obj="stop_sale"),
+    "licensing:stop_sale_review": Row(access(403, chief=302), obj="stop_sale", method="POST"),
+    "licensing:stop_sale_issue": Row(access(403, chief=302), obj="stop_sale", method="POST"),
+    "licensing:stop_sale_lift": Row(access(403, chief=302), obj="stop_sale", method="POST"),
+    # --- the dealer's ledger in the portal: their own business only, nobody else's -----------
+    "portal:lot_public": Row(public(200), obj="lot"),  # the QR on a sales receipt
+    "portal:dealer_ledger": Row(access(404, dealers=200)),
+    "portal:dealer_purchase": Row(access(404, dealers=200)),
+    "portal:dealer_sale": Row(access(404, dealers=200)),
+    "portal:dealer_ledger_export": Row(access(404, dealers=200)),
+    "portal:dealer_import": Row(access(404, dealers=200)),
+    "portal:dealer_import_template": Row(access(404, dealers=200)),
+    "portal:dealer_sale_done": Row(access(404, dealer=200), obj="ledger_entry"),
+    "portal:dealer_receipt": Row(access(404, dealer=200), obj="ledger_entry"),
+    "portal:dealer_import_detail": Row(access(404, dealer=200), obj="ledger_import"),
+    "portal:dealer_import_errors": Row(access(404, dealer=200), obj="ledger_import"),
+    "portal:dealer_reverse": Row(access(404, dealer=302), obj="ledger_entry", method="POST"),
+    "portal:dealer_stop_sale_acknowledge": Row(access(404, dealer=302), obj="stop_sale_holder", method="POST"),
+    # The pending transfer is the shop's sale to the other shop: only the buyer decides.
+    "portal:dealer_transfer_decide": Row(access(404, other_dealer=302), obj="transfer", method="POST"),
+    # --- inspections -------------------------------------------------------------------------
+    # Lists show every staff member their own county (the other county sees its own).
+    "inspections:campaign_list": Row(access(200, foreign=200)),
+    "inspections:task_list": Row(access(200, foreign=200)),
+    "inspections:my_tasks": Row(access(200, foreign=200)),
+    "inspections:rectification_list": Row(access(200, foreign=200)),
+    # The inspector directory is a county's: the city's users have no county (404).
+    "inspections:inspector_list": Row(access(200, foreign=200, higher_lab=404, supervisor=404)),
+    # Planning, the directory and complaints are the station's (clerk, chief); everyone else
+    # 403, the other county's chief 404 on our objects and their own county's forms otherwise.
+    "inspections:plan_create": Row(access(403, chief=200, clerk=200, outsider=200, outside_inspector=403)),
+    "inspections:complaint_create": Row(access(403, chief=200, clerk=200, outsider=200, outside_inspector=403)),
+    "inspections:complaint_list": Row(access(403, chief=200, clerk=200, outsider=200, outside_inspector=403)),
+    "inspections:complaint_detail": Row(access(403, chief=200, clerk=200, outside_inspector=403), obj="complaint"),
+    "inspections:campaign_create": Row(access(403, chief=200, clerk=200, outside_inspector=404)),
+    "inspections:inspector_edit": Row(access(403, chief=200, clerk=200, outside_inspector=403)),
+    "inspections:conflict_create": Row(access(403, chief=200, clerk=200, outside_inspector=404)),
+    # The county's records: every staff member of the county and the city, nobody else.
+    "inspections:campaign_detail": Row(access(200), obj="campaign"),
+    "inspections:task_reassign": Row(access(200), obj="task"),
+    "inspections:visit_detail": Row(access(200), obj="visit"),
+    "inspections:business_timeline": Row(access(200)),
+    # The draw: POSTed without a form, everyone who may see the campaign gets the form back
+    # (422: the service, reached only with a valid form, lets the chief alone draw, once);
+    # verification by the chief or the clerk; publication by the chief.
+    "inspections:draw_run": Row(access(422), obj="campaign", method="POST"),
+    "inspections:draw_verify": Row(access(403, chief=302, clerk=302), obj="draw", method="POST"),
+    "inspections:draw_publish": Row(access(403, chief=302), obj="draw", method="POST"),
+    # Published draws are public (双随机 results are announced).
+    "inspections:public_index": Row(public(200)),
+    "inspections:public_draw": Row(public(200), obj="published_draw"),
+    # --- labs (the same intent as tests/labs/test_pages.py's EXPECTED) --------------------------
+    # Samples are seen by the lab, the station and the city (jurisdiction_roles), not by
+    # inspectors (404); each action is one lab role's (403 for the other roles).
+    "labs:queue": Row(access(200, foreign=200, outside_inspector=403, inspector=403, supervisor=403)),
+    "labs:intake": Row(access(403, foreign=403, lab_tech=200, higher_lab=200)),
+    "labs:standards": Row(access(200, foreign=200, outside_inspector=403, inspector=403, supervisor=403)),
+    # The standards tables are national data, revised by any county's station staff.
+    "labs:standard_revise": Row(access(403, foreign=403, chief=200, clerk=200, outsider=200), obj="standard"),
+    "labs:tolerance_revise": Row(access(403, foreign=403, chief=200, clerk=200, outsider=200), obj="tolerance"),
+    "labs:sample_detail": Row(access(200, inspector=404), obj="lab_sample"),
+    "labs:worksheet": Row(access(200, inspector=404), obj="lab_test"),
+    "labs:test_retract": Row(access(403, inspector=404, lab_tech=200, higher_lab=200), obj="lab_test"),
+    "labs:test_repeat": Row(access(403, inspector=404, lab_reviewer=200, higher_lab=200), obj="lab_test"),
+    "labs:retest_receive": Row(access(403, inspector=404, lab_tech=200, higher_lab=200), obj="retest"),
+    "labs:judge": Row(access(403, inspector=404, lab_reviewer=302, higher_lab=302), obj="lab_sample", method="POST"),
+    "labs:test_review": Row(access(403, inspector=404, lab_reviewer=302, higher_lab=302), obj="lab_test",
+                            method="POST"),
+    "labs:retest_conclude": Row(access(403, inspector=404, lab_reviewer=302, higher_lab=302), obj="retest",
+                                method="POST"),
+    "labs:retest_request": Row(access(403, inspector=404, chief=302, clerk=302), obj="lab_sample", method="POST"),
+    "labs:retest_dispatch": Row(access(403, inspector=404, chief=302, clerk=302), obj="retest", method="POST"),
+    # A dealer's reports: their own list (empty for the other dealer), their own report only.
+    "labs:my_reports": Row(access(404, dealers=200)),
+    "labs:my_report": Row(access(404, dealer=200), obj="lab_report"),
+    # --- phones ------------------------------------------------------------------------------
+    # Phone tokens: the chief revokes any of the county's, an inspector their own; the page
+    # lists each user the tokens they may see (none for most). Dealers have no phone tokens.
+    "mobile:token_list": Row(access(200, foreign=200)),
+    "mobile:token_revoke": Row(access(404, chief=302, inspector=302), obj="device_token", method="POST"),
+    # The phone app's shell, service worker and manifest are static: it logs in through the API.
+    "phone:shell": Row(public(200)),
+    "phone:service_worker": Row(public(200)),
+    "phone:manifest": Row(public(200)),
 }
 
 
 # --- the world every row is requested in ------------------------------------------------------
 
 @pytest.fixture
-def world(chief, clerk, inspector, lab_tech, lab_reviewer, higher_lab, supervisor, outsider, outside_inspector,
-          crops, varieties):  # noqa: F811
+def world(chief, clerk, inspector, inspector2, lab_tech, lab_reviewer, higher_lab, supervisor, outsider,
+          outside_inspector, crops, varieties, seed_producer, standards):  # noqa: F811
     today = timezone.localdate()
     shop = make_business(clerk)
     other_shop = make_business(clerk, "建平县万家种子店", serial=3)
@@ -160,7 +265,82 @@ def world(chief, clerk, inspector, lab_tech, lab_reviewer, higher_lab, superviso
     objects = {"business": shop, "licence": licence, "filing": filing, "document": document,
                "variety": varieties["郑单958"], "import_job": job, "user_id": dealer.pk,
                "notification": clerk.notifications.get(), "app_label": "licensing", "model": "business"}
+    objects.update(ledger_world(clerk, chief, shop, other_shop, dealer, other_dealer, varieties, seed_producer))
+    objects.update(inspections_world(clerk, chief, inspector, inspector2, shop, crops))
+    objects.update(labs_world(lab_tech, lab_reviewer, chief, shop))
+    with service_context():
+        objects["device_token"], _raw = issue_device_token(actor=inspector, device_id="matrix-phone")
     return people, objects
+
+
+def ledger_world(clerk, chief, shop, other_shop, dealer, other_dealer, varieties, seed_producer):  # noqa: F811
+    """The shop's books: a lot bought from an outside producer, sold to a farmer and to the
+    other shop (a transfer waiting for the other shop's dealer); a draft stop-sale order on it;
+    a second lot under an issued order (the shop holds it: a notice to acknowledge); a ledger
+    import with an error file."""
+    today = timezone.localdate()
+    with service_context():
+        lots = [services.register_seed_lot(
+            actor=clerk, variety=varieties["郑单958"], lot_number=f"MX2026-00{n}", producer_outside=seed_producer,
+            purity="96.0", cleanliness="99.0", germination="85", moisture="13.0", net_content_kg="20") for n in (1, 2)]
+        for lot in lots:
+            services.record_purchase(actor=dealer, business=shop, lot=lot, quantity_kg="200", packages=10,
+                                     occurred_on=today - datetime.timedelta(days=6), supplier_outside=seed_producer)
+        sale = services.record_sale(actor=dealer, business=shop, lot=lots[0], quantity_kg="1", occurred_on=today,
+                                    farmer_name="赵大山")
+        transfer = services.record_sale(actor=dealer, business=shop, lot=lots[0], quantity_kg="1", occurred_on=today,
+                                        buyer_business=other_shop).transfer
+        draft = services.draft_stop_sale_order(actor=clerk, lot=lots[0], reason="劣种子", legal_basis="种子法")
+        issued = services.draft_stop_sale_order(actor=clerk, lot=lots[1], reason="劣种子", legal_basis="种子法")
+        services.review_stop_sale_order(actor=chief, order=issued)
+        services.issue_stop_sale_order(actor=chief, order=issued)
+    job = ImportJob.objects.create(kind=ImportJob.Kind.LEDGER, region_code=shop.region_code[:6], created_by=dealer,
+                                   business_id=shop.pk, original_name="台账.xlsx", status=ImportJob.Status.FAILED,
+                                   error_count=1)
+    job.error_file.save("errors.xlsx", ContentFile(b"PK-not-really-a-workbook"))
+    return {"lot": lots[0], "lot_pk": lots[0].pk, "ledger_entry": sale, "transfer": transfer, "decision": "confirm",
+            "stop_sale": draft, "stop_sale_holder": issued.holders.get(business=shop), "ledger_import": job}
+
+
+def inspections_world(clerk, chief, inspector, inspector2, shop, crops):  # noqa: F811
+    """A plan, a campaign over the shop's township with its draw, two inspectors in the
+    directory, a complaint, a task and a visit at the shop."""
+    today = timezone.localdate()
+    with service_context():
+        profiles = [inspections.save_inspector_profile(u, actor=chief) for u in (inspector, inspector2)]
+        plan = inspections.create_plan(actor=clerk, year=today.year, title="种子市场监督检查计划")
+        campaign = inspections.create_campaign(
+            plan, actor=clerk, name="春季种子市场专项检查", mode="sweep", season="spring_in_sale", starts_on=today,
+            ends_on=today + datetime.timedelta(days=30), townships=[shop.region_code], crops=[crops["maize"]],
+            matters=["证照"], sampling_target=1)
+        draw = inspections.run_draw(campaign, actor=chief, count=1, seed="matrix")
+        autumn = inspections.create_campaign(  # a second campaign whose draw is already public
+            plan, actor=clerk, name="秋季种子市场专项检查", mode="sweep", season="spring_in_sale", starts_on=today,
+            ends_on=today + datetime.timedelta(days=30), townships=[shop.region_code], crops=[crops["maize"]],
+            matters=["证照"], sampling_target=1)
+        published = inspections.run_draw(autumn, actor=chief, count=1, seed="matrix-autumn")
+        inspections.publish_draw(published, actor=chief)
+        complaint = inspections.record_complaint(actor=clerk, channel="hotline", business=shop, anonymous=True,
+                                                 description="买的玉米种子发芽率低")
+        task = inspections.create_task(actor=clerk, business=shop, kind="ad_hoc",
+                                       due_on=today + datetime.timedelta(days=5), inspectors=[inspector, inspector2])
+        visit = inspections.start_visit(actor=inspector, task=task)
+    return {"plan_pk": plan.pk, "campaign": campaign, "draw": draw, "published_draw": published, "user_pk": inspector.pk,
+            "profile_pk": profiles[0].pk, "complaint": complaint, "task": task, "visit": visit,
+            "business_pk": shop.pk}
+
+
+def labs_world(lab_tech, lab_reviewer, chief, shop):
+    """A sample of the shop's seed received by the lab, tested, judged (the report goes to the
+    shop's dealer) and escalated by the chief for a re-test."""
+    sample = build_lab_sample(lab_tech, business=shop)
+    with service_context():
+        run_tests(sample, lab_tech, lab_reviewer, GOOD_RAW)
+        report = labs.judge_sample(sample, actor=lab_reviewer)
+        labs.request_retest(report, actor=chief, reason="站里提请复检", escalate=True)
+    return {"lab_sample": sample, "lab_test": LabTest.objects.current().get(sample=sample, index="germination"),
+            "lab_report": report, "retest": report.retest, "standard": QualityStandard.objects.first(),
+            "tolerance": ToleranceRow.objects.first()}
 
 
 def url_for(name, route, row, objects):
