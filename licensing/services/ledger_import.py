@@ -231,6 +231,7 @@ class _LedgerRun:
         self.job, self.actor = job, job.created_by
         self.business = Business.objects.get(pk=job.business_id)
         self.importer = IMPORTERS[ImportJob.Kind.LEDGER]
+        # Pass 1 keeps the distinct names only; counterparty names are as many as the farmers.
         self.variety_keys, self.producer_names, self.party_names, self.lot_keys = set(), set(), set(), set()
         self.varieties, self.producers, self.parties, self.lots = {}, {}, {}, {}
         self.stopped, self.stock = {}, {}
@@ -260,6 +261,7 @@ class _LedgerRun:
         self.parties = self._first_by_name(
             self.party_names, Business.objects.active().filter(region_code__startswith=self.business.county_code)
             .exclude(pk=self.business.pk))
+        self.party_names = None
         self._resolve_lots()
         lot_ids = [lot.pk for lot in self.lots.values() if isinstance(lot, SeedLot)]
         balances = lock_balances_of(self.business, lot_ids)
@@ -286,8 +288,9 @@ class _LedgerRun:
 
     @staticmethod
     def _first_by_name(names, businesses) -> dict[str, tuple]:
-        """name → (business, outside party): the first business of that name, else the first
-        registered outside party, else (None, None)."""
+        """name → (business, outside party) for the names found: the first business of that
+        name, else the first registered outside party. Names not found (most buyers: farmers)
+        are left out, so memory follows the registry, not the file."""
         found = {}
         for chunk in _chunks(names):
             for business in businesses.filter(name__in=chunk).order_by("-pk"):
@@ -296,13 +299,13 @@ class _LedgerRun:
         for chunk in _chunks(rest):
             for party in OutsideParty.objects.filter(name__in=chunk).order_by("-pk"):
                 found[party.name] = (None, party)
-        return {name: found.get(name, (None, None)) for name in names}
+        return found
 
     def _resolve_lots(self):
         wanted = {}
         for crop, variety_name, producer_name, number in self.lot_keys:
             variety = self.varieties[(crop, variety_name)]
-            local, outside = self.producers[producer_name]
+            local, outside = self.producers.get(producer_name, (None, None))
             if isinstance(variety, Variety) and (local or outside):
                 wanted[(crop, variety_name, producer_name, number)] = (variety, local, outside, number)
         known = {}
@@ -331,10 +334,9 @@ class _LedgerRun:
             raise missing
         kind = parse_choice(v.get("kind"), _Kinds, KIND_CHOICES, "类型")
         crop, variety_name, producer_name = text(v.get("crop")), text(v.get("variety")), text(v.get("producer"))
-        for found in (self.varieties[(crop, variety_name)], self.producers[producer_name]):
-            if isinstance(found, DomainError):
-                raise found
-        if self.producers[producer_name] == (None, None):
+        if isinstance(self.varieties[(crop, variety_name)], DomainError):
+            raise self.varieties[(crop, variety_name)]
+        if producer_name not in self.producers:
             raise InvalidInput(_("生产经营者“%(name)s”尚未登记，请联系种子管理站登记外地主体后再导入。"),
                                code="producer_unknown", name=producer_name)
         lot = self.lots[(crop, variety_name, producer_name, text(v.get("lot_number")))]
@@ -342,7 +344,7 @@ class _LedgerRun:
             raise lot
         occurred_on = parse_date(v.get("occurred_on"), "日期")
         name = text(v.get("counterparty"))
-        party, outside = self.parties[name] if name else (None, None)
+        party, outside = self.parties.get(name, (None, None))
         if self.permission_error is not None:
             raise self.permission_error
         fields = self._check(kind, lot, v, name, party, outside, occurred_on)
