@@ -41,7 +41,8 @@ rules.add_perm("licensing.view_own_business", is_dealer & owns_business)
 rules.add_perm("licensing.keep_ledger", (is_dealer & owns_business) | staff_here)
 rules.add_perm("licensing.view_ledger", (is_dealer & owns_business) | ((is_station_staff | is_inspector | is_supervisor)
                                                                         & in_jurisdiction))
-rules.add_perm("licensing.register_lot", is_dealer | is_station_staff)
+# Inspectors record a lot from its label when they sample one that no ledger here names yet.
+rules.add_perm("licensing.register_lot", is_dealer | is_station_staff | can_inspect)
 rules.add_perm("licensing.record_count", (is_station_staff | can_inspect) & in_jurisdiction)
 rules.add_perm("licensing.record_lot_verdict", (is_lab | is_station_staff) & in_jurisdiction)
 # The county lab's reviewer drafts the order when a verdict is unqualified (labs.judge_sample);

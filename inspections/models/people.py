@@ -91,6 +91,8 @@ class Complaint(RegulatedModel):
     anonymous = models.BooleanField(_("匿名"), default=False)
     business = models.ForeignKey("licensing.Business", models.PROTECT, null=True, blank=True, related_name="+",
                                  verbose_name=_("被投诉主体"))
+    lot = models.ForeignKey("licensing.SeedLot", models.PROTECT, null=True, blank=True, related_name="+",
+                            verbose_name=_("涉及种子批"))
     lot_text = models.CharField(_("涉及种子（品种、批号）"), max_length=200, blank=True)
     description = models.TextField(_("投诉内容"))
     received_at = models.DateTimeField(_("受理时间"), default=timezone.now)

@@ -65,6 +65,8 @@ class Campaign(RegulatedModel):
     crops = models.ManyToManyField("licensing.Crop", related_name="+", blank=True, verbose_name=_("作物"))
     matters = models.JSONField(_("检查事项"), default=list, blank=True)
     sampling_target = models.PositiveIntegerField(_("计划抽样批次"), default=0)
+    # Pre-sale campaigns take the first-batch items (首次抽检): every lot new to the county.
+    take_first_batch = models.BooleanField(_("纳入首次抽检"), default=False)
     starts_on = models.DateField(_("开始日期"))
     ends_on = models.DateField(_("结束日期"))
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PLANNED)

@@ -23,6 +23,8 @@ class SamplingRecord(RegulatedModel):
     region_code = models.CharField(_("所属区划"), max_length=12, db_index=True)
     business = models.ForeignKey("licensing.Business", models.PROTECT, null=True, blank=True, related_name="+",
                                  verbose_name=_("被抽样单位"))
+    lot = models.ForeignKey("licensing.SeedLot", models.PROTECT, null=True, blank=True, related_name="samplings",
+                            verbose_name=_("种子批"))
     crop = models.ForeignKey("licensing.Crop", models.PROTECT, related_name="+", verbose_name=_("作物"))
     variety = models.ForeignKey("licensing.Variety", models.PROTECT, null=True, blank=True, related_name="+",
                                 verbose_name=_("品种"))

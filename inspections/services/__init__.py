@@ -1,7 +1,14 @@
 """The inspection app's business rules. Views, the mobile API, admin actions and tasks call these."""
 
 from .custody import record_custody_transfer
-from .draws import collect_draw_inputs, create_draw_tasks, publish_draw, run_draw, verify_draw
+from .draws import (
+    collect_draw_inputs,
+    create_draw_tasks,
+    first_batch_due,
+    publish_draw,
+    run_draw,
+    verify_draw,
+)
 from .onsite import reserve_onsite_numbers
 from .people import (
     close_complaint,
@@ -18,10 +25,12 @@ from .visits import (
     add_finding_photo,
     answer_checklist,
     checklist_for,
+    checklist_hints,
     close_visit,
     conclude_rectification,
     join_visit,
     record_finding,
+    record_stock_count,
     rectification_deadline,
     start_visit,
     suggested_articles,
@@ -29,9 +38,9 @@ from .visits import (
 
 __all__ = [
     "primary_samples_for", "record_sampling", "sample_code", "suggested_quantity",
-    "add_finding_photo", "answer_checklist", "checklist_for", "close_visit", "conclude_rectification", "join_visit",
+    "add_finding_photo", "answer_checklist", "checklist_for", "checklist_hints", "record_stock_count", "close_visit", "conclude_rectification", "join_visit",
     "record_finding", "rectification_deadline", "reserve_onsite_numbers", "start_visit", "suggested_articles",
-    "check_pair", "close_complaint", "collect_draw_inputs", "create_campaign", "create_draw_tasks", "create_plan",
+    "check_pair", "close_complaint", "collect_draw_inputs", "first_batch_due", "create_campaign", "create_draw_tasks", "create_plan",
     "create_task", "publish_draw", "run_draw", "verify_draw", "declare_conflict",
     "plan_task_day", "reassign_task", "record_custody_transfer", "record_complaint", "save_inspector_profile", "set_campaign_status",
     "spawn_complaint_task", "withdraw_conflict",

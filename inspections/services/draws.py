@@ -44,26 +44,43 @@ def months_before(day: datetime.date, months: int) -> datetime.date:
 
 def ledger_priorities(county: str, *, as_of: datetime.date, unqualified_months: int,
                       large_volume_kg: int) -> dict[int, set[str]]:
-    """Mandatory subjects read from the ledgers and lot quality history kept by licensing
-    (large-volume sellers, unqualified in the last months). Wired to ``licensing.selectors``
-    once the ledger exists there; until then no business is added on these grounds."""
-    return {}
+    """Mandatory subjects read from the ledgers and the lot quality history kept by licensing:
+    large-volume sellers (sales in the last twelve months at or above the county's threshold)
+    and businesses unqualified in the last ``unqualified_months``. Three aggregate queries."""
+    from licensing import selectors as ledger
+
+    found: dict[int, set[str]] = {}
+    if large_volume_kg:
+        volumes = ledger.sales_volume_by_business(county, months_before(as_of, 12), as_of)
+        for pk, kg in volumes.items():
+            if kg >= large_volume_kg:
+                found.setdefault(pk, set()).add("large_volume")
+    for pk in ledger.unqualified_business_ids_since(county, months_before(as_of, unqualified_months)):
+        found.setdefault(pk, set()).add("unqualified_recent")
+    return found
 
 
-def collect_draw_inputs(campaign: Campaign, *, as_of: datetime.datetime) -> tuple[dict, dict]:
-    """(inputs, labels) for a draw on ``campaign`` at ``as_of``: the filtered directories as
-    plain JSON. A fixed number of queries whatever the size of the directory."""
+def first_batch_due(county: str, *, business_ids=None) -> list[tuple[int, int, datetime.date]]:
+    """First-batch sampling (首次抽检): (lot id, business id, first entered on) of every lot that
+    entered a ledger of the county and has not yet been sampled in the county."""
+    from licensing import selectors as ledger
+
+    rows = ledger.lots_entered_region(county)
+    sampled = set(SamplingRecord.objects.within(county).filter(lot__isnull=False).values_list("lot_id", flat=True))
+    return [r for r in rows if r[0] not in sampled and (business_ids is None or r[1] in business_ids)]
+
+
+def collect_draw_inputs(campaign: Campaign, *, as_of: datetime.datetime) -> dict:
+    """The inputs of a draw on ``campaign`` at ``as_of``: the filtered directories as plain JSON.
+    A fixed number of queries whatever the size of the directory."""
     county = campaign.region_code[:6]
     day = timezone.localdate(as_of)
     area = Q()
     for township in campaign.townships:
         area |= Q(region_code__startswith=township)
-    rows = list(Business.objects.within(county).active().filter(area).order_by("id")
-                .values_list("id", "region_code", "name", "entity_type"))
-    subjects = [[pk, region] for pk, region, _name, _entity in rows]
-    in_area = {pk for pk, *_ in rows}
-    labels = {str(pk): {"name": name, "region_code": region, "natural_person": entity == "natural_person"}
-              for pk, region, name, entity in rows}
+    subjects = [list(row) for row in Business.objects.within(county).active().filter(area).order_by("id")
+                .values_list("id", "region_code")]
+    in_area = {pk for pk, _region in subjects}
 
     mandatory: dict[int, set[str]] = {}
     for pk in (Complaint.objects.within(county).filter(status=Complaint.Status.OPEN, business__isnull=False)
@@ -77,6 +94,9 @@ def collect_draw_inputs(campaign: Campaign, *, as_of: datetime.datetime) -> tupl
                                large_volume_kg=county_setting(county, "draw_large_volume_kg"))
     for pk, reasons in ledger.items():
         mandatory.setdefault(pk, set()).update(reasons)
+    if campaign.take_first_batch:
+        for _lot, pk, _first in first_batch_due(county):
+            mandatory.setdefault(pk, set()).add("first_batch_due")
 
     crops = sorted(campaign.crops.values_list("code", flat=True))
     months = county_setting(county, "draw_resample_exclusion_months")
@@ -105,7 +125,14 @@ def collect_draw_inputs(campaign: Campaign, *, as_of: datetime.datetime) -> tupl
         "inspectors": inspectors,
         "conflicts": {str(k): v for k, v in sorted(conflicts.items())},
     }
-    return inputs, labels
+    return inputs
+
+
+def subject_labels(ids) -> dict[str, dict]:
+    """Names as they are at the draw, for the record and the public page (one query)."""
+    return {str(pk): {"name": name, "region_code": region, "natural_person": entity == "natural_person"}
+            for pk, name, region, entity in Business.objects.filter(pk__in=list(ids))
+            .values_list("id", "name", "region_code", "entity_type")}
 
 
 def _rules(campaign, *, ratio, count, inspectors_per_task):
@@ -154,12 +181,11 @@ def run_draw(campaign: Campaign, *, actor, ratio=None, count=None, inspectors_pe
     if len(seed) > 64:
         raise InvalidInput(_("随机种子最多64个字符。"), code="seed_too_long", fields={"seed": [_("过长")]})
     ran_at = timezone.now()
-    inputs, labels = collect_draw_inputs(campaign, as_of=ran_at)
+    inputs = collect_draw_inputs(campaign, as_of=ran_at)
     outputs = compute_draw(inputs, rules, seed)
     draw = Draw.objects.create(campaign=campaign, region_code=campaign.region_code, seed=seed, rules=rules,
                                inputs=inputs, inputs_digest=digest(inputs), outputs=outputs,
-                               labels={k: v for k, v in labels.items()
-                                       if int(k) in {t["business"] for t in outputs["tasks"]}},
+                               labels=subject_labels(t["business"] for t in outputs["tasks"]),
                                ran_by=actor, ran_at=ran_at)
     log_action(draw, "inspections.draw.ran", actor=actor, parent=campaign,
                after={"seed": seed, "rules": rules, "inputs_digest": draw.inputs_digest,
@@ -198,7 +224,7 @@ def verify_draw(draw: Draw, *, actor=None) -> DrawVerification:
     if actor is not None:
         require(actor, "inspections.verify_draw", draw)
     reproduced = compute_draw(draw.inputs, draw.rules, draw.seed) == draw.outputs
-    current, _labels = collect_draw_inputs(draw.campaign, as_of=draw.ran_at)
+    current = collect_draw_inputs(draw.campaign, as_of=draw.ran_at)
     input_changes = diff_inputs(draw.inputs, current)
     difference = {"inputs": input_changes} if input_changes else {}
     if input_changes:

@@ -55,7 +55,8 @@ def _clean_campaign(plan, *, mode, season, townships, joint_agencies, matters, s
 
 @service
 def create_campaign(plan: Plan, *, actor, name: str, mode: str, season: str, starts_on, ends_on, townships=(),
-                    crops=(), matters=(), joint_agencies=(), sampling_target: int = 0) -> Campaign:
+                    crops=(), matters=(), joint_agencies=(), sampling_target: int = 0,
+                    take_first_batch: bool = False) -> Campaign:
     """Add a campaign to the plan: mode (joint campaigns name their agencies), season, area
     (townships of the county; none = the whole county), crops, matters, sampling target, dates."""
     require(actor, "inspections.plan", plan)
@@ -65,7 +66,7 @@ def create_campaign(plan: Plan, *, actor, name: str, mode: str, season: str, sta
     campaign = Campaign.objects.create(
         plan=plan, region_code=plan.region_code, name=required_text(name, "name", "名称", 100), mode=mode, season=season,
         townships=townships, matters=matters, joint_agencies=agencies, sampling_target=int(sampling_target or 0),
-        starts_on=starts_on, ends_on=ends_on, created_by=actor)
+        starts_on=starts_on, ends_on=ends_on, take_first_batch=bool(take_first_batch), created_by=actor)
     crops = [c if isinstance(c, Crop) else Crop.objects.get(code=c) for c in crops]
     campaign.crops.set(crops)
     log_action(campaign, "inspections.campaign.created", actor=actor, parent=plan,

@@ -90,14 +90,20 @@ def _decimal(value, field, label):
 
 
 @service
-def record_sampling(visit: Visit, *, actor, crop, lot_number: str, lot_size_kg, packages: int, test_seals,
-                    backup_seals, backup_kept_at: str, variety: Variety | None = None, variety_name: str = "",
+def record_sampling(visit: Visit, *, actor, lot_size_kg, packages: int, test_seals, backup_seals,
+                    backup_kept_at: str, lot=None, new_lot: dict | None = None, crop=None, lot_number: str = "",
+                    variety: Variety | None = None, variety_name: str = "",
                     producer_name: str = "", label: dict | None = None, sample_quantity_g: int | None = None,
                     business_signer: str = "", business_signature: bytes | None = None,
                     business_refused_to_sign: bool = False, sampled_at=None, serial_number: int | None = None,
                     client_uuid=None) -> SamplingRecord:
     """Draw and seal a test sample and a backup sample at the visit, issue the sampling form
-    (抽样单) and start the samples' chain of custody with the sampler who holds them."""
+    (抽样单) and start the samples' chain of custody with the sampler who holds them.
+
+    The lot is ``lot`` (picked from the dealer's ledger: it must be one the dealer holds), or
+    ``new_lot`` (the label's values, registered through licensing's ``register_seed_lot``), or,
+    for a peddler's unlabelled seed, only the label text (``crop``, ``variety_name``,
+    ``lot_number``). The label values are copied onto the form: the lot's when there is one."""
     if (existing := resent(SamplingRecord, client_uuid, visit.region_code)) is not None:
         return existing
     require(actor, "inspections.sample", visit)
@@ -108,6 +114,23 @@ def record_sampling(visit: Visit, *, actor, crop, lot_number: str, lot_size_kg, 
                     .values_list("user_id", flat=True))
     if len(samplers) < MIN_INSPECTORS or any(u.pk not in qualified for u in samplers):
         raise RuleViolation(_("抽样须由两名以上具有抽样资格的执法人员进行。"), code="two_samplers_required")
+    if new_lot is not None:
+        from licensing import services as licensing_services
+
+        lot = licensing_services.register_seed_lot(actor=actor, **new_lot)
+    if lot is not None:
+        from licensing import selectors as ledger
+
+        if visit.business_id and not ledger.lots_held_by(visit.business).filter(pk=lot.pk).exists() \
+                and new_lot is None:
+            raise InvalidInput(_("该经营者台账中没有此种子批的库存；请核对，或按标签登记新批次。"), code="lot_not_held",
+                               fields={"lot": [_("不在台账库存中")]})
+        variety, crop, lot_number = lot.variety, lot.variety.crop, lot.lot_number
+        variety_name = lot.variety.name
+        # The registered lot's label is what the form records; a bag that says otherwise is a
+        # finding (label_incomplete / fake seed), not a different form.
+        producer_name = lot.producer_name
+        label = _lot_label(lot)
     crop = crop if isinstance(crop, Crop) else Crop.objects.filter(code=crop).first()
     if crop is None:
         raise InvalidInput(_("请选择作物。"), code="crop_required", fields={"crop": [_("必填")]})
@@ -155,7 +178,7 @@ def record_sampling(visit: Visit, *, actor, crop, lot_number: str, lot_size_kg, 
         serial = allocate_serial(county_code=visit.region_code[:6], doc_type="sampling_form",
                                  year=timezone.localdate(sampled_at).year)
     record = SamplingRecord(
-        visit=visit, region_code=visit.region_code, business=visit.business, crop=crop, variety=variety,
+        visit=visit, region_code=visit.region_code, business=visit.business, lot=lot, crop=crop, variety=variety,
         variety_name=required_text(variety_name or (variety.name if variety else ""), "variety_name", "品种名称", 60),
         lot_number=required_text(lot_number, "lot_number", "批号", 60), producer_name=(producer_name or "").strip()[:100],
         label=label, lot_size_kg=lot_size, packages=packages, primary_samples=primary, suggested_sample_g=suggested or 0,
@@ -188,6 +211,17 @@ def record_sampling(visit: Visit, *, actor, crop, lot_number: str, lot_size_kg, 
                                   containers=containers)
     record.save(update_fields=["document"])
     return record
+
+
+def _lot_label(lot) -> dict:
+    values = {"purity": lot.purity, "cleanliness": lot.cleanliness, "germination": lot.germination,
+              "moisture": lot.moisture, "net_content": f"{lot.net_content_kg}千克" if lot.net_content_kg else None,
+              "production_date": lot.production_date, "test_date": lot.test_date,
+              "guarantee_period": f"{lot.guarantee_months}个月" if lot.guarantee_months else None,
+              "quarantine_cert_no": lot.quarantine_cert_number, "seed_class": lot.get_seed_class_display(),
+              "seed_type": lot.get_seed_type_display() if lot.seed_type else None,
+              "approval_number": lot.variety.approval_or_registration}
+    return {k: str(v) for k, v in values.items() if v not in (None, "")}
 
 
 def _issue_form(record, *, actor, serial, samples, samplers, containers):

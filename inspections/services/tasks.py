@@ -39,12 +39,17 @@ def check_pair(business, inspectors, *, on: datetime.date | None = None) -> list
         if on is not None and not profile.is_available_on(on):
             raise RuleViolation(_("%(name)s 当日不能执法（无执法证、无检查资格或不在岗）。"), code="inspector_unavailable",
                                 name=user.display_name, fields={"inspectors": [_("不能执法")]})
+    refuse_conflicts(business, people)
+    return people
+
+
+def refuse_conflicts(business, people) -> None:
+    """RuleViolation if any of ``people`` declared a conflict of interest with ``business``."""
     conflicted = ConflictOfInterest.objects.filter(business=business, profile__user__in=people).select_related(
         "profile__user").first()
     if conflicted is not None:
         raise RuleViolation(_("%(name)s 与该经营主体存在利益冲突，应当回避。"), code="inspector_conflict",
                             name=conflicted.profile.user.display_name, fields={"inspectors": [_("应当回避")]})
-    return people
 
 
 @service

@@ -34,7 +34,7 @@ from ..models import (
 from ._common import county_of, required_text, resent, uuid_kwargs
 from .onsite import onsite_serial
 from .people import _store_photo
-from .tasks import MIN_INSPECTORS, check_pair, complete_task, new_task
+from .tasks import MIN_INSPECTORS, check_pair, complete_task, new_task, refuse_conflicts
 
 RECTIFICATION_RULE = ("责令整改期限：自下达之日起{days}日，开始当日不计入，期间最后一日为法定休假日的顺延至休假日结束的次日"
                       "（《民法典》第二百零一条、第二百零三条）")
@@ -98,8 +98,13 @@ def start_visit(*, actor, inspectors=(), business: Business | None = None, task:
             raise NotFound()
         require(actor, "inspections.visit", Visit(region_code=region))
     people = _field_people(actor, inspectors)
-    if business is not None and len(people) >= MIN_INSPECTORS:
-        check_pair(business, people)
+    if business is not None:
+        # An inspector alone may check in (the colleague joins later), but never at a business
+        # they must recuse themselves from.
+        if len(people) >= MIN_INSPECTORS:
+            check_pair(business, people)
+        else:
+            refuse_conflicts(business, people)
     lat, lon, accuracy = _position(latitude, longitude, accuracy_m)
     distance = radius = None
     outside = False
@@ -152,6 +157,55 @@ def checklist_for(visit: Visit) -> list[ChecklistItem]:
     licence_holder = business.kind in LICENSED_KINDS or business.seed_licences.exists()
     filing_holder = business.filings.filter(status="active").exists()
     return [i for i in items if i.applies(registered=True, licence_holder=licence_holder, filing_holder=filing_holder)]
+
+
+def checklist_hints(visit: Visit) -> dict[str, list]:
+    """Facts from the ledger shown next to checklist items: lots the dealer holds that are under
+    a stop-sale order, and lots past their quality-guarantee period."""
+    if visit.business_id is None:
+        return {}
+    from licensing import selectors as ledger
+
+    held = list(ledger.lots_held_by(visit.business).select_related("variety"))
+    stopped = ledger.lots_under_stop_sale(visit.business)
+    today = timezone.localdate(visit.checked_in_at)
+    return {"no_stop_sale_lot": [lot for lot in held if lot.pk in stopped],
+            "not_past_guarantee": [lot for lot in held if guarantee_ends(lot) and guarantee_ends(lot) < today]}
+
+
+def guarantee_ends(lot) -> datetime.date | None:
+    """The last day of a lot's quality-guarantee period, counted from its test date (label)."""
+    start = lot.test_date or lot.production_date
+    if start is None or not lot.guarantee_months:
+        return None
+    from .draws import months_before
+
+    return months_before(start, -int(lot.guarantee_months))
+
+
+@service
+def record_stock_count(visit: Visit, *, actor, lot, counted_kg, counted_packages=None):
+    """A stock count made at the visit, recorded on the ledger through licensing (a count
+    observation); a difference beyond the county's tolerance also becomes a finding."""
+    from licensing import services as ledger_services
+
+    _open_visit(visit, actor)
+    if visit.business_id is None:
+        raise InvalidInput(_("流动商贩没有台账，不能清点库存。"), code="count_needs_business")
+    observation = ledger_services.record_count_observation(
+        actor=actor, business=visit.business, lot=lot, counted_kg=counted_kg, counted_packages=counted_packages,
+        observed_on=timezone.localdate(visit.checked_in_at), source=f"现场检查#{visit.pk}")
+    if observation.is_flagged:
+        item = ChecklistItem.objects.filter(code="stock_count_matches").first()
+        kind = item.finding_type if item else FindingType.objects.get(code="stock_mismatch")
+        finding = Finding.objects.create(
+            visit=visit, finding_type=kind, checklist_item=item, recorded_by=actor,
+            description=f"{lot.variety.name} 批号{lot.lot_number}：实物{observation.counted_kg}千克，"
+                        f"台账{observation.ledger_kg}千克，差{observation.difference_kg}千克")
+        log_action(finding, "inspections.finding.recorded", actor=actor, parent=visit)
+    log_action(visit, "inspections.visit.stock_counted", actor=actor, parent=visit.business,
+               data={"lot": lot.pk, "observation": observation.pk, "flagged": observation.is_flagged})
+    return observation
 
 
 @service

@@ -12,7 +12,7 @@ from PIL.TiffImagePlugin import IFDRational
 from inspections import services
 from seedreg.accounts.roles import Role
 from tests.factories import JIANPING, make_user
-from tests.licensing.conftest import crops, make_business, peddler, shop, varieties  # noqa: F401
+from tests.licensing.conftest import crops, lot, make_business, peddler, seed_producer, shop, varieties  # noqa: F401
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from PIL import Image
 
 from inspections import services
 from inspections.models import Complaint, Photo, Task
-from inspections.photos import MAX_EDGE, process_photo
+from inspections.photos import process_photo
 from seedreg.audit.models import AuditEntry
 from seedreg.errors import Conflict, InvalidInput, PermissionDenied
 
@@ -34,7 +34,10 @@ class TestPhotos:
 
     def test_a_large_jpeg_is_decoded_at_reduced_size(self):
         processed = process_photo(jpeg_bytes((4000, 3000), taken=None, gps=None))
-        assert (processed.width, processed.height) == (MAX_EDGE, 1200)
+        assert (processed.width, processed.height) == (2000, 1500)  # DCT-scaled 1/2, stored without resampling
+        png = io.BytesIO()
+        Image.new("RGB", (4000, 3000)).save(png, "PNG")
+        assert max(process_photo(png.getvalue()).width, 0) == 1600  # no DCT for PNG: resampled
         assert processed.taken_at is None and processed.latitude is None
 
     def test_png_is_accepted_and_garbage_is_refused(self):

@@ -86,11 +86,14 @@ def test_one_inspector_alone_cannot_close_a_visit(directory, inspector, inspecto
     assert visit.status == "closed" and visit.ack_signature.name and visit.record_document.serial.startswith("建种检")
 
 
-def test_a_conflicted_inspector_cannot_join(chief, directory, inspector, inspector3, shops):
+def test_a_conflicted_inspector_cannot_join_or_check_in_alone(chief, directory, inspector, inspector3, shops):
     services.declare_conflict(directory[inspector3.pk], actor=chief, business=shops[1], reason="亲属")
     visit = services.start_visit(actor=inspector, business=shops[1])
     with pytest.raises(RuleViolation):
         services.join_visit(visit, actor=inspector, inspector=inspector3)
+    with pytest.raises(RuleViolation) as exc:
+        services.start_visit(actor=inspector3, business=shops[1])
+    assert exc.value.code == "inspector_conflict"
 
 
 def test_checklist_failure_leads_to_a_rectification_order_and_a_follow_up_task(task, inspector, inspector2, shops):

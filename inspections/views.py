@@ -1,0 +1,300 @@
+"""The station's inspection pages. Thin: forms shape the input, services apply the rules,
+selectors read within the user's jurisdiction (outside it: 404)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from licensing.models import Business
+from licensing.views import _form_page, staff_required
+from seedreg.errors import DomainError, NotFound, PermissionDenied
+from seedreg.regions.models import Region
+from seedreg.regulated import service_context
+
+from . import forms, selectors, services
+from .models import Campaign, Complaint, Draw, InspectorProfile, Plan, RectificationOrder, Task, Visit
+
+
+def _county(request):
+    county = request.user.county_code
+    if not county:
+        raise NotFound()
+    return county
+
+
+def _station_staff(request):
+    if not request.user.is_station_staff:
+        raise PermissionDenied()
+
+
+# --- plans and campaigns ------------------------------------------------------------------------
+
+@staff_required
+def campaign_list(request):
+    plans = (Plan.objects.visible_to(request.user).prefetch_related("campaigns__crops")
+             .order_by("-year", "id"))
+    return render(request, "inspections/campaign_list.html", {"plans": plans})
+
+
+@staff_required
+def plan_create(request):
+    _station_staff(request)
+    form = forms.PlanForm(request.POST or None, initial={"year": timezone.localdate().year})
+
+    def apply(data):
+        services.create_plan(actor=request.user, **data)
+        return reverse("inspections:campaign_list")
+
+    return _form_page(request, form, "新建年度检查计划", apply, back=reverse("inspections:campaign_list"))
+
+
+@staff_required
+def campaign_create(request, plan_pk):
+    plan = Plan.objects.get_visible(request.user, pk=plan_pk)
+    _station_staff(request)
+    townships = list(Region.objects.filter(parent_id=plan.region_code, level=Region.Level.TOWNSHIP)
+                     .values_list("code", "name"))
+    form = forms.CampaignForm(request.POST or None, townships=townships)
+
+    def apply(data):
+        campaign = services.create_campaign(
+            plan, actor=request.user, name=data["name"], mode=data["mode"], season=data["season"],
+            starts_on=data["starts_on"], ends_on=data["ends_on"], townships=data["townships"], crops=data["crops"],
+            matters=forms.lines(data["matters"]), joint_agencies=forms.lines(data["joint_agencies"]),
+            sampling_target=data["sampling_target"], take_first_batch=data["take_first_batch"])
+        return reverse("inspections:campaign_detail", args=[campaign.pk])
+
+    return _form_page(request, form, f"新建专项检查：{plan.title}", apply, back=reverse("inspections:campaign_list"))
+
+
+@staff_required
+def campaign_detail(request, pk):
+    campaign = Campaign.objects.get_visible(request.user, pk=pk)
+    draw = campaign.draws.select_related("ran_by", "document").first()
+    tasks = (campaign.tasks.select_related("business").prefetch_related("inspectors").order_by("due_on", "id"))
+    return render(request, "inspections/campaign_detail.html", {
+        "campaign": campaign, "draw": draw, "progress": selectors.campaign_progress(campaign),
+        "tasks": tasks[:200], "task_count": tasks.count(), "today": timezone.localdate(),
+        "verifications": draw.verifications.all()[:5] if draw else [],
+        "draw_form": forms.DrawForm() if request.user.is_station_chief and draw is None else None})
+
+
+@staff_required
+@require_POST
+def draw_run(request, pk):
+    campaign = Campaign.objects.get_visible(request.user, pk=pk)
+    form = forms.DrawForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        ratio = data["ratio_percent"] / Decimal(100) if data["ratio_percent"] is not None else None
+        try:
+            # The draw and its tasks commit together.
+            with service_context():
+                draw = services.run_draw(campaign, actor=request.user, ratio=ratio, count=data["count"],
+                                         inspectors_per_task=data["inspectors_per_task"], seed=data["seed"])
+                services.create_draw_tasks(draw, actor=request.user)
+        except DomainError as exc:
+            exc.add_to_form(form)
+        else:
+            messages.success(request, f"已抽取{draw.subject_count}户并生成检查任务。")
+            return redirect("inspections:campaign_detail", pk=pk)
+    return render(request, "licensing/form.html", {"form": form, "title": f"双随机抽取：{campaign.name}",
+                                                   "back": reverse("inspections:campaign_detail", args=[pk]),
+                                                   "submit": "抽取"}, status=422)
+
+
+@staff_required
+@require_POST
+def draw_verify(request, pk):
+    draw = Draw.objects.get_visible(request.user, pk=pk)
+    check = services.verify_draw(draw, actor=request.user)
+    if check.reproduced and not check.inputs_changed:
+        messages.success(request, "复核一致：按冻结的输入重新抽取，结果相同；名录未变化。")
+    elif check.reproduced:
+        messages.warning(request, "按冻结的输入复核一致；名录已有变化，差异已记录。")
+    else:
+        messages.error(request, "复核不一致：记录的结果与重新计算的结果不同。")
+    return redirect("inspections:campaign_detail", pk=draw.campaign_id)
+
+
+@staff_required
+@require_POST
+def draw_publish(request, pk):
+    draw = Draw.objects.get_visible(request.user, pk=pk)
+    services.publish_draw(draw, actor=request.user)
+    messages.success(request, "已公示抽取结果。")
+    return redirect("inspections:campaign_detail", pk=draw.campaign_id)
+
+
+# --- inspector directory ------------------------------------------------------------------------
+
+@staff_required
+def inspector_list(request):
+    from seedreg.accounts.models import User
+    from seedreg.accounts.roles import FIELD_ROLES
+
+    county = _county(request)
+    users = (User.objects.filter(region__code__startswith=county, role__in=FIELD_ROLES, is_active=True)
+             .select_related("inspector_profile").prefetch_related("inspector_profile__conflicts__business")
+             .order_by("full_name", "pk"))
+    return render(request, "inspections/inspector_list.html", {"users": users, "today": timezone.localdate()})
+
+
+@staff_required
+def inspector_edit(request, user_pk):
+    from seedreg.accounts.models import User
+
+    _station_staff(request)
+    user = User.objects.filter(pk=user_pk, region__code__startswith=_county(request)).first()
+    if user is None:
+        raise NotFound()
+    profile = InspectorProfile.objects.filter(user=user).first()
+    initial = {"enforcement_id": user.enforcement_id, "unit": user.unit, "may_inspect": True, "may_sample": True,
+               "active": True}
+    if profile:
+        initial.update({f: getattr(profile, f) for f in ("may_inspect", "may_sample", "active", "absent_from",
+                                                         "absent_until", "absence_note")})
+    form = forms.InspectorForm(request.POST or None, initial=initial)
+
+    def apply(data):
+        services.save_inspector_profile(user, actor=request.user, **data)
+        return reverse("inspections:inspector_list")
+
+    return _form_page(request, form, f"执法检查人员：{user.display_name}", apply,
+                      back=reverse("inspections:inspector_list"))
+
+
+@staff_required
+def conflict_create(request, profile_pk):
+    profile = InspectorProfile.objects.get_visible(request.user, pk=profile_pk)
+    _station_staff(request)
+    form = forms.ConflictForm(request.POST or None, user=request.user)
+
+    def apply(data):
+        services.declare_conflict(profile, actor=request.user, **data)
+        return reverse("inspections:inspector_list")
+
+    return _form_page(request, form, f"登记回避：{profile.user.display_name}", apply,
+                      back=reverse("inspections:inspector_list"))
+
+
+# --- complaints ---------------------------------------------------------------------------------
+
+@staff_required
+def complaint_list(request):
+    _station_staff(request)
+    complaints = (Complaint.objects.visible_to(request.user).select_related("business")
+                  .order_by("status", "-received_at")[:200])
+    return render(request, "inspections/complaint_list.html", {"complaints": complaints})
+
+
+@staff_required
+def complaint_create(request):
+    _station_staff(request)
+    form = forms.ComplaintForm(request.POST or None, request.FILES or None, user=request.user)
+
+    def apply(data):
+        photos = [(f.name, f.read()) for f in request.FILES.getlist("photos")]
+        complaint = services.record_complaint(
+            actor=request.user, channel=data["channel"], description=data["description"], business=data["business"],
+            lot_text=data["lot_text"], complainant_name=data["complainant_name"],
+            complainant_phone=data["complainant_phone"], anonymous=data["anonymous"], photos=photos)
+        return reverse("inspections:complaint_detail", args=[complaint.pk])
+
+    return _form_page(request, form, "登记投诉举报", apply, back=reverse("inspections:complaint_list"))
+
+
+@staff_required
+def complaint_detail(request, pk):
+    _station_staff(request)
+    complaint = Complaint.objects.get_visible(request.user, pk=pk)
+    inspectors = selectors.inspectors_of(complaint.region_code[:6])
+    spawn = forms.SpawnTaskForm(request.POST if request.POST.get("action") == "spawn" else None,
+                                inspectors=inspectors)
+    close = forms.CloseComplaintForm(request.POST if request.POST.get("action") == "close" else None)
+    status = 200
+    if request.method == "POST":
+        form = spawn if request.POST.get("action") == "spawn" else close
+        if form.is_valid():
+            try:
+                if form is spawn:
+                    services.spawn_complaint_task(complaint, actor=request.user, **form.cleaned_data)
+                else:
+                    services.close_complaint(complaint, actor=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                exc.add_to_form(form)
+            else:
+                messages.success(request, "已保存。")
+                return redirect("inspections:complaint_detail", pk=pk)
+        status = 422
+    return render(request, "inspections/complaint_detail.html", {
+        "complaint": complaint, "spawn": spawn, "close": close, "photos": complaint.photos.all(),
+        "tasks": complaint.tasks.prefetch_related("inspectors"),
+        "can_see_personal": request.user.can_see_personal_data(complaint.region_code)}, status=status)
+
+
+# --- tasks, routes, rectifications, visits --------------------------------------------------------
+
+@staff_required
+def task_list(request):
+    tasks = (Task.objects.visible_to(request.user).filter(status=Task.Status.OPEN)
+             .select_related("business", "campaign").prefetch_related("inspectors").order_by("due_on", "id"))
+    return render(request, "inspections/task_list.html", {"tasks": tasks[:300], "today": timezone.localdate()})
+
+
+@staff_required
+def task_reassign(request, pk):
+    task = Task.objects.get_visible(request.user, pk=pk)
+    form = forms.ReassignForm(request.POST or None, inspectors=selectors.inspectors_of(task.region_code[:6]))
+
+    def apply(data):
+        services.reassign_task(task, actor=request.user, **data)
+        return reverse("inspections:task_list")
+
+    return _form_page(request, form, f"改派任务：{task.business.name}", apply, back=reverse("inspections:task_list"))
+
+
+@staff_required
+def my_tasks(request):
+    try:
+        day = datetime.date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        day = timezone.localdate()
+    inspector = request.user if request.user.can_inspect and not request.user.is_station_staff else None
+    plans = selectors.day_plans(request.user, day, inspector=inspector)
+    return render(request, "inspections/day_plan.html", {"plans": plans, "day": day,
+                                                         "previous": day - datetime.timedelta(days=1),
+                                                         "next": day + datetime.timedelta(days=1)})
+
+
+@staff_required
+def rectification_list(request):
+    today = timezone.localdate()
+    orders = (RectificationOrder.objects.visible_to(request.user).select_related("business", "document")
+              .order_by("status", "deadline_on")[:300])
+    return render(request, "inspections/rectification_list.html", {
+        "orders": orders, "overdue": selectors.overdue_rectifications(request.user, today=today), "today": today})
+
+
+@staff_required
+def business_timeline(request, business_pk):
+    business = Business.objects.get_visible(request.user, pk=business_pk)
+    return render(request, "inspections/business_timeline.html", {
+        "business": business, "events": selectors.business_timeline(business, viewer=request.user)})
+
+
+@staff_required
+def visit_detail(request, pk):
+    visit = Visit.objects.select_related("business", "task", "record_document").get_visible(request.user, pk=pk)
+    return render(request, "inspections/visit_detail.html", {
+        "visit": visit, "inspectors": visit.inspectors.all(),
+        "answers": visit.answers.select_related("item").order_by("item__position"),
+        "findings": visit.findings.select_related("finding_type").prefetch_related("photos"),
+        "samplings": visit.samplings.select_related("crop", "document").prefetch_related("samples")})
