@@ -93,6 +93,8 @@ def test_any_bad_row_means_nothing_is_applied_and_the_file_comes_back_with_error
     job.refresh_from_db()
     assert job.status == ImportJob.Status.FAILED and job.error_count == 4
     assert not LedgerEntry.objects.exists() and selectors.stock_of(shop, ready) == 0
+    page = client.get(reverse("portal:dealer_import_detail", args=[job.pk])).content.decode()
+    assert reverse("portal:dealer_import_errors", args=[job.pk]) in page and "4 行有错误" in page
     errors = client.get(reverse("portal:dealer_import_errors", args=[job.pk]))
     rows = list(load_workbook(io.BytesIO(b"".join(errors.streaming_content))).active.values)
     assert rows[0][-1] == "错误"
