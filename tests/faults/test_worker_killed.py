@@ -4,6 +4,7 @@ twice. The worker is a real ``celery worker`` process; the "middle" is a named c
 (seedreg.lib.faults) at the worst instant: after the outside world has the SMS, or after the
 import has applied a row, and before the database records it."""
 
+import email
 import json
 
 import pytest
@@ -44,6 +45,25 @@ def test_an_sms_whose_worker_died_after_the_provider_took_it_is_sent_once(worker
     assert message.attempts == 1  # the killed attempt's transaction was rolled back
     assert [s["phone"] for s in sent_sms(sms_folder)] == ["13800000021"]
     assert sent_sms(sms_folder)[0]["idempotency_key"] == message.idempotency_key
+
+
+def test_an_email_whose_worker_died_after_the_server_took_it_goes_again_as_the_same_message(workers, gates, geo, tmp_path):
+    """SMTP has no idempotency key: the re-run sends again, with the first attempt's Message-ID,
+    so the recipient's mail system keeps one message (the worker's mail folder is the 'server')."""
+    point = "notifications.deliver.sent"
+    faults.arm(gates, point)
+    first = workers()
+    user = make_user(email="dealer@example.cn")
+    with service_context():
+        notify([user], key="report:12", title="检验报告已出具", channels=("inbox", "email"))
+    assert wait_for(lambda: faults.reached(gates, point), 60), first.log()
+    first.kill()
+    faults.disarm(gates, point)
+    second = workers()
+    assert wait_for(lambda: OutgoingMessage.objects.get().status == OutgoingMessage.Status.SENT, 60), second.log()
+    mails = [email.message_from_bytes(p.read_bytes()) for p in (tmp_path / "var" / "mail").glob("*.log")]
+    assert len(mails) == 2 and {m["To"] for m in mails} == {"dealer@example.cn"}
+    assert len({m["Message-ID"] for m in mails}) == 1, [m["Message-ID"] for m in mails]
 
 
 def test_an_import_whose_worker_died_half_way_is_applied_once(workers, gates, client, clerk, varieties):
