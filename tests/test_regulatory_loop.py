@@ -393,6 +393,9 @@ def stop_sale_freezes_the_lot_everywhere(county: County):
 def the_shop_objects_on_day_ten(county: County):
     """Called on the tenth day after the report's service: the shop applies in the portal."""
     shop = dealer_of(county, county.visited)
+    due = objection_deadline(county.report)
+    report_page = page(shop, reverse("labs:my_report", args=[county.report.pk]))
+    assert f"异议期限：{due.start:%Y-%m-%d} 送达，至 {due.due:%Y-%m-%d} 止" in report_page
     response = post(shop, reverse("labs:my_report", args=[county.report.pk]),
                     {"reason": "本店留存样品发芽正常，对发芽率结论有异议，申请复检。"})
     assert response["Location"] == reverse("labs:my_report", args=[county.report.pk])
