@@ -44,7 +44,13 @@ MANDATORY_REASONS = {
     "large_volume": _("经营量大"),
     "unqualified_recent": _("近期抽检不合格"),
     "first_batch_due": _("有待首次抽检的种子批"),
+    "random": _("随机抽取"),
 }
+
+
+def reason_label(reason: str) -> str:
+    """A task's reason as people read it: a draw's rule code in Chinese, other text as it is."""
+    return str(MANDATORY_REASONS.get(reason, reason))
 
 
 def canonical(value) -> bytes:

@@ -68,6 +68,13 @@ def day_plans(viewer, day, *, inspector=None) -> list[dict]:
     return plans
 
 
+def crop_names() -> dict[str, str]:
+    """Crop code → Chinese name (one query over a small table): draws keep codes, pages show names."""
+    from licensing.models import Crop
+
+    return dict(Crop.objects.values_list("code", "name"))
+
+
 def inspectors_of(county: str):
     """Users in the county's inspector directory who may inspect (for pair pickers)."""
     from seedreg.accounts.models import User

@@ -79,9 +79,13 @@ def campaign_detail(request, pk):
     campaign = Campaign.objects.get_visible(request.user, pk=pk)
     draw = campaign.draws.select_related("ran_by", "document").first()
     tasks = (campaign.tasks.select_related("business").prefetch_related("inspectors").order_by("due_on", "id"))
+    shown = list(tasks[:200])
+    crop_names = selectors.crop_names()
+    for task in shown:  # the draw keeps crop codes; people read names
+        task.blocked_crop_names = [crop_names.get(code, code) for code in task.blocked_crops]
     return render(request, "inspections/campaign_detail.html", {
         "campaign": campaign, "draw": draw, "progress": selectors.campaign_progress(campaign),
-        "tasks": tasks[:200], "task_count": tasks.count(), "today": timezone.localdate(),
+        "tasks": shown, "task_count": tasks.count(), "today": timezone.localdate(),
         "verifications": draw.verifications.all()[:5] if draw else [],
         "draw_form": forms.DrawForm() if request.user.is_station_chief and draw is None else None})
 

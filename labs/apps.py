@@ -31,7 +31,8 @@ class LabsConfig(AppConfig):
         register_schedule("检验：期限提醒", "labs.tasks.watch_deadlines", crontab={"minute": "20", "hour": "6"},
                           description="样品逾期未检、报告未送达、异议期将届满、复检逾期")
         register_job(WATCH_JOB, "检验期限提醒", max_age=datetime.timedelta(hours=26))
-        register_document_type("lab_report", label="种子质量检验报告", abbreviation="种检",
+        # 种检报, not 种检: the visit record (现场检查笔录) numbers its documents 种检.
+        register_document_type("lab_report", label="种子质量检验报告", abbreviation="种检报",
                                template="labs/documents/test_report.html", can_view=can_view_report)
         nav("检验样品", "labs:queue", set(STATION_STAFF) | set(LAB_ROLES), order=300)
         nav("检验报告", "labs:my_reports", {Role.DEALER}, order=30)

@@ -59,5 +59,12 @@ class Task(RegulatedModel):
     def __str__(self):
         return f"{self.get_kind_display()}：{self.business}（{self.due_on:%Y-%m-%d}前）"
 
+    @property
+    def reason_labels(self) -> list[str]:
+        """The reasons as people read them (a drawn task keeps the draw's rule codes)."""
+        from ..drawing import reason_label
+
+        return [reason_label(r) for r in self.reasons]
+
     def is_overdue(self, today=None):
         return self.status == self.Status.OPEN and self.due_on < (today or timezone.localdate())

@@ -264,16 +264,18 @@ def publish_draw(draw: Draw, *, actor) -> Draw:
 def draw_record_context(draw: Draw) -> dict:
     from seedreg.accounts.models import User
 
-    from ..drawing import MANDATORY_REASONS
+    from .. import selectors
+    from ..drawing import reason_label
 
+    crop_names = selectors.crop_names()
     people = {u.pk: u for u in User.objects.filter(pk__in={u for t in draw.outputs["tasks"] for u in t["inspectors"]})}
     rows = []
     for n, t in enumerate(draw.outputs["tasks"], 1):
         label = draw.labels.get(str(t["business"]), {})
         rows.append({"n": n, "name": label.get("name", t["business"]), "region_code": label.get("region_code", ""),
                      "selection": "随机抽取" if t["selection"] == "random" else "必查",
-                     "reasons": "、".join(str(MANDATORY_REASONS.get(r, r)) for r in t["reasons"]),
-                     "blocked": "、".join(t["blocked_crops"]),
+                     "reasons": "、".join(reason_label(r) for r in t["reasons"]),
+                     "blocked": "、".join(crop_names.get(c, c) for c in t["blocked_crops"]),
                      "inspectors": "、".join(f"{people[u].display_name}（{people[u].enforcement_id or ''}）"
                                             for u in t["inspectors"] if u in people)})
     return {"draw": draw, "campaign": draw.campaign, "rows": rows,

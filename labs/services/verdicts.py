@@ -29,12 +29,17 @@ METHODS = {
 }
 
 
+def report_parties(sample: LabSample) -> set[int]:
+    """Ids of the businesses a report is for: where the sample was drawn and the lot's producer."""
+    return {sample.sample.sampling.business_id, getattr(sample.lot, "producer_id", None)} - {None}
+
+
 def report_recipients(sample: LabSample):
     """Who is sent the report in the portal: the users of the business the sample was drawn at
     and, for a sample drawn in the market (at a business other than the producer), the
     producer's users too (MOA order 50). An out-of-county producer has no portal account here:
     its copy goes by post, recorded as a service record."""
-    ids = {sample.sample.sampling.business_id, getattr(sample.lot, "producer_id", None)} - {None}
+    ids = report_parties(sample)
     return [m.user for m in DealerMembership.objects.filter(business_id__in=ids).select_related("user")
             .order_by("user_id") if m.user.is_active]
 
@@ -107,12 +112,13 @@ def judge_sample(sample: LabSample, *, actor) -> LabReport:
 
 
 def can_view_report(user, document) -> bool:
-    """A dealer may download the reports on samples drawn at their own business."""
+    """A dealer may download the reports sent to their business (``report_parties``): on samples
+    drawn at it, and, for a producer, on samples of its lots drawn in the market."""
     membership = getattr(user, "dealer_membership", None)
     if not user.is_dealer or membership is None:
         return False
-    report = LabReport.objects.filter(document=document).select_related("sample__sample__sampling").first()
-    return report is not None and report.sample.sample.sampling.business_id == membership.business_id
+    report = LabReport.objects.filter(document=document).select_related("sample__sample__sampling", "sample__lot").first()
+    return report is not None and membership.business_id in report_parties(report.sample)
 
 
 __all__ = ["LabTest", "can_view_report", "judge_sample", "report_recipients"]

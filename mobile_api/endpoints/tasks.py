@@ -148,7 +148,7 @@ def tasks_download(user, days: int) -> dict:
         out.append({
             "id": task.pk, "kind": task.kind, "kind_label": str(task.get_kind_display()), "status": task.status,
             "due_on": task.due_on, "planned_on": task.planned_on,
-            "campaign": task.campaign.name if task.campaign_id else "", "reasons": task.reasons,
+            "campaign": task.campaign.name if task.campaign_id else "", "reasons": task.reason_labels,
             "blocked_crops": task.blocked_crops, "note": task.note,
             "inspectors": [person(u) for u in task.inspectors.all()], "business": card,
             "rectification_orders": rectifications.get(task.business_id, []),

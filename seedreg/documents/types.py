@@ -9,6 +9,8 @@ public verification page, e.g. a licence certificate shows the licence's status 
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.exceptions import ImproperlyConfigured
+
 
 @dataclass(frozen=True)
 class DocumentType:
@@ -24,6 +26,12 @@ _TYPES: dict[str, DocumentType] = {}
 
 
 def register_document_type(code, *, label, abbreviation, template=None, public_status=None, can_view=None):
+    """Register (or re-register) the type ``code``. Its abbreviation must be its own: the serial
+    text (建种检〔2026〕第0001号) is unique, so two types sharing one would hand out the same text for
+    their first documents of a year and the second issue would fail."""
+    taken = next((t.code for t in _TYPES.values() if t.abbreviation == abbreviation and t.code != code), None)
+    if taken is not None:
+        raise ImproperlyConfigured(f"document type {code!r}: abbreviation {abbreviation!r} is already {taken!r}'s")
     _TYPES[code] = DocumentType(code, label, abbreviation, template, public_status, can_view)
     return _TYPES[code]
 

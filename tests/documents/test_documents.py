@@ -4,6 +4,7 @@ import threading
 
 import pypdf
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, connections
 from django.utils import timezone
 
@@ -17,6 +18,7 @@ from seedreg.documents.services import (
     record_service,
     verification_url,
 )
+from seedreg.documents.types import document_types, register_document_type
 from seedreg.errors import Conflict, InvalidInput, PermissionDenied
 from seedreg.regions.models import Station
 from seedreg.regulated import RegulatedWriteError, service_context
@@ -70,6 +72,25 @@ def test_serials_are_consecutive_per_county_type_and_year(station, chief):
     assert (first.number, second.number) == (1, 2)
     assert first.serial == f"建种通〔{timezone.localdate().year}〕第0001号"
     assert other_year.number == 1 and other_year.text == "建种通〔2031〕第0001号"
+
+
+def test_every_document_type_has_its_own_abbreviation():
+    """The serial text is unique: two types sharing an abbreviation (the visit record and the
+    lab report were both 种检) gave the first lab report of a year the visit record's serial,
+    and issuing it failed with an integrity error (found by tests/test_regulatory_loop.py)."""
+    abbreviations = [t.abbreviation for t in document_types().values()]
+    assert len(abbreviations) == len(set(abbreviations)), sorted(abbreviations)
+    with pytest.raises(ImproperlyConfigured):
+        register_document_type("another_report", label="另一种报告", abbreviation="种检")
+    assert "another_report" not in document_types()
+
+
+def test_a_visit_record_and_a_lab_report_of_one_year_get_different_serials(station, chief):
+    with service_context():
+        visit_record = allocate_serial(county_code="211322", doc_type="visit_record", year=2026)
+        lab_report = allocate_serial(county_code="211322", doc_type="lab_report", year=2026)
+    assert (visit_record.number, lab_report.number) == (1, 1)
+    assert (visit_record.text, lab_report.text) == ("建种检〔2026〕第0001号", "建种检报〔2026〕第0001号")
 
 
 def test_a_failed_issue_gives_its_number_back(station, chief):

@@ -142,7 +142,7 @@ def test_campaign_page_lists_tasks_within_a_query_budget(client, chief, world, d
     login(client, chief)
     url = reverse("inspections:campaign_detail", args=[world["campaign"].pk])
     # session + user, campaign, draw, verifications, progress (5 aggregates + regions), tasks with
-    # businesses, their inspectors, task count, nav: a fixed number whatever the task count.
+    # businesses, their inspectors, crop names, task count, nav: a fixed number whatever the task count.
     with django_assert_max_num_queries(20):
         response = client.get(url)
     assert response.status_code == 200 and world["business"].name in response.content.decode()
@@ -155,3 +155,21 @@ def test_the_day_route_page(client, clerk, inspector, world, shops):
     login(client, inspector)
     page = client.get(reverse("inspections:my_tasks") + f"?day={day.isoformat()}").content.decode()
     assert "千米" in page and "自种子站出发" in page
+
+
+def test_a_drawn_tasks_reasons_and_blocked_crops_read_in_chinese(client, chief, clerk, directory, inspector, shops,
+                                                                 campaign, crops):
+    """The draw keeps its rule codes (open_complaint, maize); the campaign page and the phone's
+    download showed them as such (found by tests/test_regulatory_loop.py)."""
+    from tests.mobile_api.conftest import Phone
+    from tests.mobile_api.conftest import login as phone_login
+
+    services.record_complaint(actor=clerk, channel="hotline", business=shops[0], anonymous=True, description="出苗差")
+    make_sample_pair([inspector], shops[0], crops["maize"], sampled_at=timezone.now() - datetime.timedelta(days=30))
+    draw = services.run_draw(campaign, actor=chief, ratio="1", seed="labels")
+    services.create_draw_tasks(draw, actor=chief)
+    page = login(client, chief).get(reverse("inspections:campaign_detail", args=[campaign.pk])).content.decode()
+    assert "有未办结的投诉举报（不得抽样：玉米）" in page and "随机抽取" in page
+    assert "open_complaint" not in page and "maize" not in page
+    tasks = Phone(phone_login(inspector)).get("/tasks").json()["tasks"]
+    assert tasks and {r for task in tasks for r in task["reasons"]} <= {"有未办结的投诉举报", "随机抽取"}

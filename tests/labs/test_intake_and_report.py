@@ -153,6 +153,33 @@ def test_the_dealer_is_sent_the_report_and_may_download_only_their_own(client, s
     assert LabReport.objects.count() == 2 and IssuedDocument.objects.count() == 2
 
 
+def test_the_producer_of_a_lot_sampled_in_the_market_may_download_the_report_it_is_sent(
+        client, standards, crops, clerk, lab_tech, lab_reviewer, varieties, dealer):  # noqa: F811
+    """MOA order 50: a sample drawn in the market is reported to the producer too. The producer
+    was told in its inbox, but the link to the PDF answered 404 (found by
+    tests/test_regulatory_loop.py)."""
+    from licensing import services as licensing
+    from licensing.models import BusinessKind
+    from seedreg.regulated import service_context
+    from tests.licensing.conftest import make_dealer
+
+    producer = make_business(clerk, "建平县丰禾种业有限公司", serial=84, kind=BusinessKind.PRODUCER)
+    producer_user = make_dealer(clerk, producer, "13904218484")
+    with service_context():
+        lot = licensing.register_seed_lot(actor=clerk, variety=varieties["郑单958"], lot_number="FH2026-084",
+                                          producer=producer, germination="85", purity="96.0")
+    shop = make_business(clerk, "建平县集市门市部", serial=85)
+    sample = build_lab_sample(lab_tech, business=shop, seed_lot=lot)
+    approve(sample, lab_tech, lab_reviewer, GOOD_RAW)
+    report = judge_sample(sample, actor=lab_reviewer)
+    assert Notification.objects.filter(user=producer_user, key=f"document-issued:{report.document.pk}").exists()
+    pdf = reverse("documents:pdf", args=[report.document.pk])
+    login(client, producer_user)
+    assert client.get(pdf).status_code == 200
+    login(client, dealer)  # a dealer of another business: neither sampled nor the producer
+    assert client.get(pdf).status_code == 404
+
+
 def lab_tech_clerk():
     from seedreg.accounts.models import User
 
