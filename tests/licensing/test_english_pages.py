@@ -10,6 +10,8 @@ from django.urls import reverse
 from seedreg.notifications.services import notify
 from tests.factories import PASSWORD
 
+from .test_pages import dealer  # noqa: F401  (the shop's dealer account)
+
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -81,3 +83,11 @@ def test_chinese_stays_the_default(client, clerk, shop):
     assert client.login(username=clerk.username, password=PASSWORD)
     html = client.get(reverse("licensing:business_list")).content.decode()
     assert "经营主体名录" in html and "Business directory" not in html
+
+
+@pytest.mark.django_db
+def test_the_dealers_ledger_reads_in_english(client, dealer):  # noqa: F811  (the fixture imported above)
+    html = english_client(client, dealer).get(reverse("portal:dealer_ledger")).content.decode()
+    for label in ["My ledger", "Record a sale", "Recent records", "No records yet", "Export"]:
+        assert label in html, label
+    assert "最近记录" not in html and "暂无记录" not in html and "我的台账" not in html
