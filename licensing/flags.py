@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from seedreg.regions.station_settings import county_setting
 
@@ -46,7 +47,8 @@ def _gaps(business, today) -> list[Flag]:
 
     def close_run():
         if len(run) > limit:
-            flags.append(Flag("gap", f"销售季内 {run[0]:%Y-%m-%d} 至 {run[-1]:%Y-%m-%d} 连续 {len(run)} 天无台账记录"))
+            flags.append(Flag("gap", _("销售季内 %(start)s 至 %(end)s 连续 %(days)d 天无台账记录") % {
+                "start": f"{run[0]:%Y-%m-%d}", "end": f"{run[-1]:%Y-%m-%d}", "days": len(run)}))
         run.clear()
 
     for day in season_days:
@@ -74,7 +76,7 @@ def ledger_flags(business, *, today: datetime.date | None = None) -> list[Flag]:
                                                            stock_balances__quantity_kg__gt=0)).distinct()
     for lot in involved.select_related("variety__crop").order_by("pk"):
         if lot.pk in sold and lot.pk not in sourced:
-            flags.append(Flag("no_source", f"{lot}：有销售记录，但没有记录进货来源", lot.pk))
+            flags.append(Flag("no_source", _("%(lot)s：有销售记录，但没有记录进货来源") % {"lot": lot}, lot.pk))
         for problem in lot.variety.problems_in(business.region_code):
             flags.append(Flag("variety", f"{lot}：{problem}", lot.pk))
         for missing in lot.missing_documents:
@@ -85,13 +87,15 @@ def ledger_flags(business, *, today: datetime.date | None = None) -> list[Flag]:
             continue  # the latest count of each lot (newest first) is what matters
         seen.add(count.lot_id)
         if count.is_flagged:
-            flags.append(Flag("count", f"{count.lot}：{count.observed_on:%Y-%m-%d} 清点 {count.counted_kg.normalize():f} 千克，"
-                                       f"台账 {count.ledger_kg.normalize():f} 千克（差 {count.difference_kg.normalize():f}）",
-                              count.lot_id))
+            message = _("%(lot)s：%(on)s 清点 %(counted)s 千克，台账 %(ledger)s 千克（差 %(difference)s）") % {
+                "lot": count.lot, "on": f"{count.observed_on:%Y-%m-%d}", "counted": f"{count.counted_kg.normalize():f}",
+                "ledger": f"{count.ledger_kg.normalize():f}", "difference": f"{count.difference_kg.normalize():f}"}
+            flags.append(Flag("count", message, count.lot_id))
     for transfer in DealerTransfer.objects.filter(Q(buyer=business) | Q(seller=business),
                                                   status=DealerTransfer.Status.DISPUTED).select_related("sale__lot"):
-        flags.append(Flag("disputed", f"{transfer.sale.lot}：{transfer.seller} → {transfer.buyer} 的调拨有异议："
-                                      f"{transfer.dispute_reason}", transfer.sale.lot_id))
+        flags.append(Flag("disputed", _("%(lot)s：%(seller)s → %(buyer)s 的调拨有异议：%(reason)s") % {
+            "lot": transfer.sale.lot, "seller": transfer.seller, "buyer": transfer.buyer,
+            "reason": transfer.dispute_reason}, transfer.sale.lot_id))
     flags.extend(_gaps(business, today))
     return flags
 

@@ -14,7 +14,8 @@ NUMBER = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
 
 class LotChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.variety.name} · 批号{obj.lot_number} · {obj.producer_name}"
+        return _("%(variety)s · 批号%(number)s · %(producer)s") % {
+            "variety": obj.variety.name, "number": obj.lot_number, "producer": obj.producer_name}
 
 
 class PurchaseForm(forms.Form):

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from seedreg.errors import DomainError, NotFound
@@ -149,10 +150,10 @@ def stop_sale_create(request, pk):
         except DomainError as exc:
             exc.add_to_form(form)
         else:
-            messages.success(request, "停止销售通知草稿已保存，待站长审核。")
+            messages.success(request, _("停止销售通知草稿已保存，待站长审核。"))
             return redirect("licensing:stop_sale_detail", order.pk)
     return render(request, "licensing/form.html", {
-        "form": form, "title": f"起草停止销售通知：{lot}", "submit": "保存草稿",
+        "form": form, "title": _("起草停止销售通知：%(lot)s") % {"lot": lot}, "submit": _("保存草稿"),
         "back": reverse("licensing:lot_detail", args=[lot.pk])}, status=422 if request.method == "POST" else 200)
 
 
@@ -184,14 +185,15 @@ def _order_action(request, pk, apply, done):
 @staff_required
 @require_POST
 def stop_sale_review(request, pk):
-    return _order_action(request, pk, lambda o: services.review_stop_sale_order(actor=request.user, order=o), "已审核。")
+    return _order_action(request, pk, lambda o: services.review_stop_sale_order(actor=request.user, order=o),
+                         _("已审核。"))
 
 
 @staff_required
 @require_POST
 def stop_sale_issue(request, pk):
     return _order_action(request, pk, lambda o: services.issue_stop_sale_order(actor=request.user, order=o),
-                         "已签发：持有该批种子的经营者已被冻结销售并收到通知。")
+                         _("已签发：持有该批种子的经营者已被冻结销售并收到通知。"))
 
 
 @staff_required
@@ -200,4 +202,4 @@ def stop_sale_lift(request, pk):
     form = ReasonForm(request.POST)
     reason = form.data.get("reason", "")
     return _order_action(request, pk, lambda o: services.lift_stop_sale_order(actor=request.user, order=o,
-                                                                              reason=reason), "已解除。")
+                                                                              reason=reason), _("已解除。"))

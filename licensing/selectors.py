@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Min, Q, Sum
+from django.utils.translation import gettext as _
 
 from seedreg.errors import NotFound, PermissionDenied
 from seedreg.regions.models import Region
@@ -232,7 +233,7 @@ def trace_forward(lot, *, viewer) -> ForwardTrace:
             row = holders[key] = HolderRow(
                 lot_id=lot_id, lot_label=str(lots[lot_id]), region_code=s["region_code"] if visible else county,
                 county_name=counties.get(county, county), name=names.get(business_id, "") if visible else
-                f"{counties.get(county, county)}（外县经营者）", business_id=business_id if visible else None,
+                _("%(county)s（外县经营者）") % {"county": counties.get(county, county)}, business_id=business_id if visible else None,
                 holders=0)
         to_dealers = s["to_dealers"]
         row.holders += 1
@@ -261,10 +262,10 @@ def trace_forward(lot, *, viewer) -> ForwardTrace:
         buyer_code = e["counterparty_business__region_code"][:6]
         transfers.append({
             "lot_id": e["lot_id"], "kg": -e["kg"], "first_on": e["first"],
-            "seller": e["business__name"] if seller_in else f"{seller_county}（外县经营者）",
+            "seller": e["business__name"] if seller_in else _("%(county)s（外县经营者）") % {"county": seller_county},
             "seller_id": e["business_id"] if seller_in else None,
             "buyer": e["counterparty_business__name"] if buyer_in else
-            f"{counties.get(buyer_code, buyer_code)}（外县经营者）",
+            _("%(county)s（外县经营者）") % {"county": counties.get(buyer_code, buyer_code)},
             "buyer_id": e["counterparty_business_id"] if buyer_in else None,
         })
     return ForwardTrace(lot=lot, lot_ids=lot_ids, lots=lots, holders=ordered, transfers=transfers, viewer=viewer,
@@ -330,7 +331,7 @@ def trace_backward(business, lot, *, viewer) -> list[BackwardStep]:
                                 documents=docs.get((r["counterparty_business_id"], r["counterparty_outside_id"],
                                                     r["counterparty_name"]), []))
             if r["kind"] == EntryKind.PRODUCED:
-                step.source, step.source_kind = "本主体生产", "producer"
+                step.source, step.source_kind = _("本主体生产"), "producer"
             elif r["counterparty_business_id"]:
                 code = r["counterparty_business__region_code"]
                 if code.startswith(prefix):
@@ -341,20 +342,20 @@ def trace_backward(business, lot, *, viewer) -> list[BackwardStep]:
                                       depth + 1))
                 else:
                     county = _county_names([code]).get(code[:6], code[:6])
-                    step.source, step.source_kind = f"{county}（外县经营者）", "business"
+                    step.source, step.source_kind = _("%(county)s（外县经营者）") % {"county": county}, "business"
             elif r["counterparty_outside_id"]:
                 step.source, step.source_kind = r["counterparty_outside__name"], "outside"
                 step.source_id = r["counterparty_outside_id"]
             elif r["counterparty_name"]:
                 step.source, step.source_kind = r["counterparty_name"], "named"
             else:
-                step.source = "未记录来源"
+                step.source = _("未记录来源")
             steps.append(step)
         for d in (LotDerivation.objects.filter(business_id=holder_id, output_lot=current)
                   .select_related("input_lot__variety")):
             lots[d.input_lot_id] = d.input_lot
             steps.append(BackwardStep(depth=depth, holder=holder_name, holder_id=holder_id, lot_id=current.pk,
-                                      lot_label=str(current), source=f"分装投料：{d.input_lot}", source_kind="repacking",
+                                      lot_label=str(current), source=_("分装投料：%(lot)s") % {"lot": d.input_lot}, source_kind="repacking",
                                       source_id=d.input_lot_id, kg=d.quantity_kg))
             queue.append((holder_id, holder_name, holder_region, d.input_lot, depth + 1))
     for lot_id in sorted({s.lot_id for s in steps} | {lot.pk}):

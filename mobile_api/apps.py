@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MobileApiConfig(AppConfig):
     name = "mobile_api"
-    verbose_name = "移动执法接口"
+    verbose_name = _("移动执法接口")
 
     def ready(self):
         from seedreg.accounts.navigation import register as nav
@@ -11,4 +12,4 @@ class MobileApiConfig(AppConfig):
 
         from . import rules  # noqa: F401  (registers the permissions)
 
-        nav("手机令牌", "mobile:token_list", FIELD_ROLES, order=900)
+        nav(_("手机令牌"), "mobile:token_list", FIELD_ROLES, order=900)

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import AfterValidator, StringConstraints
 
@@ -30,9 +31,9 @@ def _in_range(value):
     if isinstance(value, datetime.datetime):
         probe = value if value.tzinfo else value.replace(tzinfo=datetime.UTC)
         if not EARLIEST <= probe <= LATEST:
-            raise ValueError("时间超出允许范围（2000–2100年）")
+            raise ValueError(_("时间超出允许范围（2000–2100年）"))
     elif isinstance(value, datetime.date) and not EARLIEST.date() <= value <= LATEST.date():
-        raise ValueError("日期超出允许范围（2000–2100年）")
+        raise ValueError(_("日期超出允许范围（2000–2100年）"))
     return value
 
 

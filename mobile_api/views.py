@@ -4,6 +4,7 @@ inspector their own (a lost phone is cut off from the office too)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from seedreg.errors import DomainError, NotFound
@@ -38,5 +39,5 @@ def token_revoke(request, pk):
     except DomainError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "已吊销，该手机的下一次请求将被拒绝。")
+        messages.success(request, _("已吊销，该手机的下一次请求将被拒绝。"))
     return redirect("mobile:token_list")

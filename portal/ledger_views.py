@@ -11,6 +11,7 @@ from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -102,9 +103,10 @@ def dealer_purchase(request):
             supplier_outside=data["supplier_outside"], supplier_name=data["supplier_name"],
             document_number=data["document_number"])
 
-    result = _entry_form_page(request, form, "登记购进", apply)
+    result = _entry_form_page(request, form, _("登记购进"), apply)
     if isinstance(result, LedgerEntry):
-        messages.success(request, f"已登记购进：{result.lot} {result.quantity_kg.normalize():f} 千克。")
+        messages.success(request, _("已登记购进：%(lot)s %(kg)s 千克。") % {
+            "lot": result.lot, "kg": f"{result.quantity_kg.normalize():f}"})
         return redirect("portal:dealer_ledger")
     return result
 
@@ -118,9 +120,10 @@ def dealer_sale(request):
     def apply(_data):
         return services.record_sale(actor=request.user, business=business, **form.service_kwargs())
 
-    result = _entry_form_page(request, form, "登记销售", apply)
+    result = _entry_form_page(request, form, _("登记销售"), apply)
     if isinstance(result, LedgerEntry):
-        messages.success(request, f"已登记销售：{result.lot} {(-result.quantity_kg).normalize():f} 千克。")
+        messages.success(request, _("已登记销售：%(lot)s %(kg)s 千克。") % {
+            "lot": result.lot, "kg": f"{(-result.quantity_kg).normalize():f}"})
         if result.is_farmer_sale:
             return redirect("portal:dealer_sale_done", result.pk)
         return redirect("portal:dealer_ledger")
@@ -170,7 +173,7 @@ def dealer_reverse(request, pk):
             raise
         messages.error(request, str(exc))
     else:
-        messages.success(request, "已冲正。")
+        messages.success(request, _("已冲正。"))
     return redirect("portal:dealer_ledger")
 
 
@@ -199,7 +202,7 @@ def dealer_transfer_decide(request, pk, decision):
             raise
         messages.error(request, str(exc))
     else:
-        messages.success(request, "已确认购进，已记入台账。" if decision == "confirm" else "已提出异议，已通知销售方。")
+        messages.success(request, _("已确认购进，已记入台账。") if decision == "confirm" else _("已提出异议，已通知销售方。"))
     return redirect("portal:dealer_ledger")
 
 
@@ -212,7 +215,7 @@ def dealer_stop_sale_acknowledge(request, pk):
     if holder is None or holder.order.document_id is None:
         raise NotFound()
     acknowledge_in_portal(holder.order.document, user=request.user, recipient_label=business.name)
-    messages.success(request, "已确认收到停止销售通知。")
+    messages.success(request, _("已确认收到停止销售通知。"))
     return redirect("portal:dealer_ledger")
 
 

@@ -59,7 +59,7 @@ def declare_conflict(profile: InspectorProfile, *, actor, business, reason: str)
     require(actor, "inspections.manage_inspectors", profile)
     if not business.region_code.startswith(profile.region_code):
         raise NotFound()
-    reason = required_text(reason, "reason", "回避理由", 200)
+    reason = required_text(reason, "reason", _("回避理由"), 200)
     if ConflictOfInterest.objects.filter(profile=profile, business=business).exists():
         raise Conflict(_("已登记该回避事项。"), code="conflict_exists")
     conflict = ConflictOfInterest.objects.create(profile=profile, business=business, reason=reason)
@@ -70,7 +70,7 @@ def declare_conflict(profile: InspectorProfile, *, actor, business, reason: str)
 @service
 def withdraw_conflict(conflict: ConflictOfInterest, *, actor, reason: str) -> None:
     require(actor, "inspections.manage_inspectors", conflict)
-    reason = required_text(reason, "reason", "理由")
+    reason = required_text(reason, "reason", _("理由"))
     log_action(conflict, "inspections.inspector.conflict_withdrawn", actor=actor, reason=reason,
                parent=conflict.profile, after=None)
     conflict.delete()
@@ -112,7 +112,7 @@ def record_complaint(*, actor, channel: str, description: str, business=None, lo
                            fields={"complainant_name": [_("必填")]})
     complaint = Complaint.objects.create(
         region_code=business.region_code if business is not None else county, channel=channel,
-        description=required_text(description, "description", "投诉内容"), business=business,
+        description=required_text(description, "description", _("投诉内容")), business=business,
         lot_text=(lot_text or "").strip()[:200], complainant_name="" if anonymous else complainant_name.strip()[:50],
         complainant_phone="" if anonymous else (complainant_phone or "").strip()[:20], anonymous=anonymous,
         received_at=received_at or timezone.now(), received_by=actor, **uuid_kwargs(client_uuid))
@@ -142,8 +142,8 @@ def close_complaint(complaint: Complaint, *, actor, outcome: str, told_how: str,
     require(actor, "inspections.handle_complaint", complaint)
     if complaint.status == Complaint.Status.CLOSED:
         raise Conflict(_("投诉已办结。"), code="complaint_closed")
-    outcome = required_text(outcome, "outcome", "处理结果")
-    told_how = "" if complaint.anonymous and not told_how else required_text(told_how, "told_how", "告知方式", 50)
+    outcome = required_text(outcome, "outcome", _("处理结果"))
+    told_how = "" if complaint.anonymous and not told_how else required_text(told_how, "told_how", _("告知方式"), 50)
     with audited(complaint, "inspections.complaint.closed", actor=actor, parent=complaint.business):
         complaint.status = Complaint.Status.CLOSED
         complaint.outcome = outcome

@@ -18,7 +18,7 @@ from ._common import county_of, required_text
 @service
 def create_plan(*, actor, year: int, title: str, summary: str = "") -> Plan:
     county = county_of(actor)
-    plan = Plan(region_code=county, year=year, title=required_text(title, "title", "计划名称", 100), summary=summary,
+    plan = Plan(region_code=county, year=year, title=required_text(title, "title", _("计划名称"), 100), summary=summary,
                 created_by=actor)
     require(actor, "inspections.plan", plan)
     if not 2000 <= int(year) <= 2100:
@@ -64,7 +64,7 @@ def create_campaign(plan: Plan, *, actor, name: str, mode: str, season: str, sta
         plan, mode=mode, season=season, townships=townships, joint_agencies=joint_agencies, matters=matters,
         starts_on=starts_on, ends_on=ends_on, sampling_target=sampling_target)
     campaign = Campaign.objects.create(
-        plan=plan, region_code=plan.region_code, name=required_text(name, "name", "名称", 100), mode=mode, season=season,
+        plan=plan, region_code=plan.region_code, name=required_text(name, "name", _("名称"), 100), mode=mode, season=season,
         townships=townships, matters=matters, joint_agencies=agencies, sampling_target=int(sampling_target or 0),
         starts_on=starts_on, ends_on=ends_on, take_first_batch=bool(take_first_batch), created_by=actor)
     crops = [c if isinstance(c, Crop) else Crop.objects.get(code=c) for c in crops]

@@ -179,11 +179,11 @@ def record_sampling(visit: Visit, *, actor, lot_size_kg, packages: int, test_sea
                                  year=timezone.localdate(sampled_at).year)
     record = SamplingRecord(
         visit=visit, region_code=visit.region_code, business=visit.business, lot=lot, crop=crop, variety=variety,
-        variety_name=required_text(variety_name or (variety.name if variety else ""), "variety_name", "品种名称", 60),
-        lot_number=required_text(lot_number, "lot_number", "批号", 60), producer_name=(producer_name or "").strip()[:100],
+        variety_name=required_text(variety_name or (variety.name if variety else ""), "variety_name", _("品种名称"), 60),
+        lot_number=required_text(lot_number, "lot_number", _("批号"), 60), producer_name=(producer_name or "").strip()[:100],
         label=label, lot_size_kg=lot_size, packages=packages, primary_samples=primary, suggested_sample_g=suggested or 0,
         sample_quantity_g=quantity, sampling_rule_note=rule_note[:200],
-        backup_kept_at=required_text(backup_kept_at, "backup_kept_at", "备份样品保存地点", 100),
+        backup_kept_at=required_text(backup_kept_at, "backup_kept_at", _("备份样品保存地点"), 100),
         business_signer=(business_signer or "").strip()[:50], business_refused_to_sign=bool(business_refused_to_sign),
         sampled_at=sampled_at, recorded_by=actor, **uuid_kwargs(client_uuid))
     if business_signature is not None:

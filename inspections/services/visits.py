@@ -91,8 +91,8 @@ def start_visit(*, actor, inspectors=(), business: Business | None = None, task:
         require(actor, "inspections.visit", business)
         region = business.region_code
     else:
-        required_text(peddler_location, "peddler_location", "商贩位置", 200)
-        required_text(peddler_description, "peddler_description", "商贩情况", 200)
+        required_text(peddler_location, "peddler_location", _("商贩位置"), 200)
+        required_text(peddler_description, "peddler_description", _("商贩情况"), 200)
         region = (region_code or county).strip()
         if not region.startswith(county):
             raise NotFound()
@@ -249,7 +249,7 @@ def record_finding(visit: Visit, *, actor, finding_type: str, description: str, 
         raise InvalidInput(_("问题类型无效。"), code="finding_type_invalid", fields={"finding_type": [_("无效")]})
     item = ChecklistItem.objects.filter(code=checklist_item).first() if checklist_item else None
     finding = Finding.objects.create(visit=visit, finding_type=kind, checklist_item=item,
-                                     description=required_text(description, "description", "问题描述"),
+                                     description=required_text(description, "description", _("问题描述")),
                                      recorded_by=actor, **uuid_kwargs(client_uuid))
     for name, data in photos:
         _store_photo(data, actor=actor, region_code=visit.region_code, name=name, finding=finding)
@@ -341,7 +341,7 @@ def close_visit(visit: Visit, *, actor, outcome: str, checked_out_at=None, latit
                                  number=order_serial_number, issued_at=now)
 
     if outcome == Outcome.REFUSED:
-        account = required_text(refusal_account, "refusal_account", "拒绝检查的情况")
+        account = required_text(refusal_account, "refusal_account", _("拒绝检查的情况"))
         if not any(f.finding_type.code == "refused_inspection" for f in findings):
             kind = FindingType.objects.get(code="refused_inspection")
             findings.append(Finding.objects.create(visit=visit, finding_type=kind, description=account,
@@ -367,7 +367,7 @@ def close_visit(visit: Visit, *, actor, outcome: str, checked_out_at=None, latit
     if outcome == Outcome.CASE:
         referral = CaseReferral.objects.create(
             visit=visit, region_code=visit.region_code, suggested_articles=suggested_articles(visit),
-            summary=required_text(case_summary, "case_summary", "案情摘要"), referred_by=actor, referred_at=now)
+            summary=required_text(case_summary, "case_summary", _("案情摘要")), referred_by=actor, referred_at=now)
         log_action(referral, "inspections.visit.case_referred", actor=actor, parent=visit.business)
     document = _issue(visit, actor=actor, doc_type="visit_record",
                       title=f"现场检查笔录（{visit.subject_name}）", serial=record_serial, issued_at=now,

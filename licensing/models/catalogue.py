@@ -127,11 +127,11 @@ class Variety(RegulatedModel):
         """Why this variety is flagged where it is sold (empty when it is fine)."""
         problems = []
         if self.is_withdrawn:
-            problems.append(f"品种已退出（{self.withdrawn_on:%Y-%m-%d}）")
+            problems.append(_("品种已退出（%(on)s）") % {"on": f"{self.withdrawn_on:%Y-%m-%d}"})
         elif self.crop.is_main_crop and not self.approval_number:
-            problems.append("主要农作物品种未审定")
+            problems.append(_("主要农作物品种未审定"))
         elif self.crop.is_main_crop and not self.approved_for(region_code):
-            problems.append("品种未审定在本区域种植")
+            problems.append(_("品种未审定在本区域种植"))
         elif self.crop.needs_registration and not self.registration_number:
-            problems.append("品种未登记")
+            problems.append(_("品种未登记"))
         return problems

@@ -102,9 +102,9 @@ class SeedLot(RegulatedModel):
         """The label facts a dealer must be able to show (Seed Law art. 40) that are missing."""
         missing = []
         if not self.certificate_number:
-            missing.append("无合格证编号")
+            missing.append(_("无合格证编号"))
         if not self.quarantine_cert_number:
-            missing.append("无检疫证明编号")
+            missing.append(_("无检疫证明编号"))
         return missing
 
 

@@ -63,7 +63,7 @@ def create_dealer_user(business, *, actor, phone: str, full_name: str, delivery:
         raise Conflict(_("手机号 %(phone)s 已有账号。"), code="phone_taken", phone=phone, fields={"phone": [_("已有账号")]})
     password = _password()
     user = User.objects.create_user(username=phone, password=password, phone=phone, role=Role.DEALER,
-                                    full_name=required(full_name, "full_name", "姓名"),
+                                    full_name=required(full_name, "full_name", _("姓名")),
                                     region_id=business.region_code[:6], unit=business.name)
     DealerMembership.objects.create(user=user, business=business)
     _deliver(user, password, delivery, key=f"dealer-account:{user.pk}")

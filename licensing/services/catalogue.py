@@ -44,7 +44,7 @@ def _check(variety: Variety):
 @service
 def register_variety(*, actor, crop, name, **fields) -> Variety:
     require(actor, "licensing.edit_catalogue")
-    name = required(name, "name", "品种名称")
+    name = required(name, "name", _("品种名称"))
     if Variety.objects.filter(crop=crop, name=name).exists():
         raise Conflict(_("品种“%(name)s”已在目录中。"), code="variety_exists", name=name, fields={"name": [_("已存在")]})
     variety = Variety(crop=crop, name=name, **{k: v for k, v in fields.items() if k in FIELDS})

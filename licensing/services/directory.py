@@ -79,7 +79,7 @@ def register_business(*, actor, name, kind, region_code, entity_type=EntityType.
     # explaining (region codes are public), not a "not found".
     _check_region(actor, region_code or "")
     require(actor, "licensing.edit_directory", Region.objects.filter(code=region_code).first())
-    business = Business(name=required(name, "name", "名称"), kind=kind, entity_type=entity_type,
+    business = Business(name=required(name, "name", _("名称")), kind=kind, entity_type=entity_type,
                         credit_code=(credit_code or None), id_number=id_number or "",
                         legal_representative=legal_representative, contact_name=contact_name,
                         contact_phone=contact_phone, address=address, region_code=region_code or "",
@@ -127,7 +127,7 @@ def set_business_status(business: Business, *, actor, status: str, reason: str) 
     require(actor, "licensing.edit_directory", business)
     if status not in Business.Status.values:
         raise InvalidInput(_("状态无效。"), code="invalid_status")
-    required(reason, "reason", "理由")
+    required(reason, "reason", _("理由"))
     business = Business.objects.select_for_update().get(pk=business.pk)
     with audited(business, "licensing.business.status_changed", actor=actor, reason=reason):
         business.status = status
@@ -145,7 +145,7 @@ def record_business_licence(business: Business, *, actor, registered_name, credi
     validate(code, validate_uscc, "credit_code")
     if valid_until and established_on and valid_until <= established_on:
         raise InvalidInput(_("营业期限须晚于成立日期。"), code="licence_dates", fields={"valid_until": [_("须晚于成立日期")]})
-    licence = BusinessLicence(business=business, registered_name=required(registered_name, "registered_name", "登记名称"),
+    licence = BusinessLicence(business=business, registered_name=required(registered_name, "registered_name", _("登记名称")),
                               credit_code=code, registration_authority=registration_authority,
                               established_on=established_on, valid_until=valid_until, business_scope=business_scope)
     full_clean(licence, exclude=["business"])
@@ -166,7 +166,7 @@ def register_outside_party(*, actor, name, kind=OutsideParty.Kind.PRODUCER, cred
         existing = OutsideParty.objects.filter(credit_code=code).first()
         if existing:
             return existing
-    party = OutsideParty(name=required(name, "name", "名称"), kind=kind, credit_code=code,
+    party = OutsideParty(name=required(name, "name", _("名称")), kind=kind, credit_code=code,
                          licence_number=(licence_number or "").strip(), home_region_code=home_region_code,
                          home_region_text=home_region_text, created_by_region_code=actor.region_id or "")
     full_clean(party)

@@ -77,8 +77,8 @@ def record_filing(business, *, actor, filing_type: str, principal_licence_number
     filing = Filing.objects.create(
         business=business, filing_type=filing_type, principal_business=principal_business,
         principal_outside=principal_outside,
-        principal_licence_number=required(principal_licence_number, "principal_licence_number", "委托方许可证编号"),
-        sale_location=required(sale_location, "sale_location", "经营地点"), filed_on=filed_on, event_on=event_on,
+        principal_licence_number=required(principal_licence_number, "principal_licence_number", _("委托方许可证编号")),
+        sale_location=required(sale_location, "sale_location", _("经营地点")), filed_on=filed_on, event_on=event_on,
         deadline_on=due, deadline_rule=rule, is_late=filed_on > due, on_paper=on_paper, recorded_by=actor)
     for variety, qty in items:
         FilingItem.objects.create(filing=filing, variety=variety, quantity_kg=qty)
@@ -109,7 +109,7 @@ def issue_filing_receipt(filing: Filing, *, actor):
 @service
 def withdraw_filing(filing: Filing, *, actor, reason: str) -> Filing:
     require(actor, "licensing.record_filing", filing)
-    reason = required(reason, "reason", "理由")
+    reason = required(reason, "reason", _("理由"))
     if filing.status != Filing.Status.ACTIVE:
         raise Conflict(_("该备案已撤销。"), code="filing_withdrawn")
     with audited(filing, "licensing.filing.withdrawn", actor=actor, reason=reason, parent=filing.business):

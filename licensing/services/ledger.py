@@ -227,7 +227,7 @@ def record_sale(*, actor, business, lot, quantity_kg, occurred_on, packages=0, b
     check_entry_date(occurred_on, business.region_code)
     refuse_if_stopped(business, lot)
     if buyer_business is None:
-        farmer_name = required(farmer_name, "farmer_name", "购买人姓名")[:100]
+        farmer_name = required(farmer_name, "farmer_name", _("购买人姓名"))[:100]
         farmer_phone = (farmer_phone or "").strip()
         if farmer_phone and not PHONE.match(farmer_phone):
             raise InvalidInput(_("购买人电话格式不正确。"), code="phone_invalid", fields={"farmer_phone": [_("格式不正确")]})
@@ -288,7 +288,7 @@ def record_loss(*, actor, business, lot, quantity_kg, occurred_on, reason, packa
     """Loss or destruction (损耗/销毁), with its reason. Allowed under a stop-sale order:
     destroying the seed is one way to comply with it."""
     require(actor, "licensing.keep_ledger", business)
-    reason = required(reason, "reason", "损耗/销毁原因")
+    reason = required(reason, "reason", _("损耗/销毁原因"))
     quantity_kg, packages = parse_quantity(quantity_kg), parse_packages(packages)
     check_entry_date(occurred_on, business.region_code)
     balance = lock_balances([(business, lot)])[(business.pk, lot.pk)]
@@ -331,7 +331,7 @@ def reverse_entry(*, actor, entry: LedgerEntry, reason: str) -> LedgerEntry:
     """Correct a mistake by a reversal (冲正): an entry of the same kind and date with the opposite
     quantity, pointing at the original, with a reason. Nothing is edited or deleted."""
     require(actor, "licensing.keep_ledger", entry.business)
-    reason = required(reason, "reason", "冲正理由")
+    reason = required(reason, "reason", _("冲正理由"))
     if entry.is_reversal:
         raise Conflict(_("冲正记录不能再冲正，请重新录入正确的记录。"), code="reverse_reversal")
     if LedgerEntry.objects.filter(reverses=entry).exists():
@@ -387,7 +387,7 @@ def dispute_transfer(*, actor, transfer: DealerTransfer, reason: str) -> DealerT
     """The buyer says the sale did not happen as recorded; the seller is told and the station sees
     the dispute among the ledger-quality flags."""
     require(actor, "licensing.keep_ledger", transfer.buyer)
-    reason = required(reason, "reason", "异议理由")
+    reason = required(reason, "reason", _("异议理由"))
     transfer = DealerTransfer.objects.select_for_update().get(pk=transfer.pk)
     if transfer.status != DealerTransfer.Status.PENDING:
         raise Conflict(_("这笔购进已是“%(status)s”状态。"), code="transfer_decided", status=transfer.get_status_display())

@@ -354,7 +354,7 @@ class _LedgerRun:
     def _check(self, kind, lot, v, name, party, outside, occurred_on) -> dict:
         """The checks of record_purchase / record_sale / record_return / record_loss, in their
         order; the entry's fields."""
-        reason = required(text(v.get("note")), "reason", "损耗/销毁原因") if kind == "loss" else text(v.get("note"))
+        reason = required(text(v.get("note")), "reason", _("损耗/销毁原因")) if kind == "loss" else text(v.get("note"))
         fields = {"quantity_kg": parse_quantity(text(v.get("quantity_kg"))),
                   "packages": parse_packages(text(v.get("packages")))}
         check_entry_date(occurred_on, self.business.region_code, window=self.window)
@@ -369,7 +369,7 @@ class _LedgerRun:
             if self.stopped[lot.pk] is not None:
                 raise self.stopped[lot.pk]
             if party is None:
-                farmer = required(name, "farmer_name", "购买人姓名")[:100]
+                farmer = required(name, "farmer_name", _("购买人姓名"))[:100]
                 phone = text(v.get("phone"))
                 if phone and not PHONE.match(phone):
                     raise InvalidInput(_("购买人电话格式不正确。"), code="phone_invalid",

@@ -37,7 +37,7 @@ def issue_seed_licence(business, *, actor, number: str, issued_on, expires_on, c
                        issuing_organ: str = "") -> SeedLicence:
     """Record a seed production-and-operation licence (number stored verbatim, parsed leniently)."""
     require(actor, "licensing.issue_licence", business)
-    number = required(number, "number", "许可证编号")
+    number = required(number, "number", _("许可证编号"))
     try:
         parsed = parse_seed_licence_number(number)
     except Exception as exc:  # ValidationError: report it on the field
@@ -97,7 +97,7 @@ def change_licence_status(licence: SeedLicence, *, actor, kind: str, effective_o
     require(actor, "licensing.change_licence_status", licence)
     if kind not in LicenceStatusChange.Kind.values:
         raise InvalidInput(_("状态变更类型无效。"), code="invalid_status_change")
-    reason = required(reason, "reason", "理由")
+    reason = required(reason, "reason", _("理由"))
     effective_on = effective_on or timezone.localdate()
     current = licence.status_on(effective_on)
     if kind == LicenceStatusChange.Kind.REINSTATED:

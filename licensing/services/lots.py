@@ -16,7 +16,7 @@ from seedreg.regulated import service
 from ..models import LotUnitCode, SeedClass, SeedLot
 from ._common import full_clean, required
 
-LABEL_PERCENTAGES = {"purity": "纯度", "cleanliness": "净度", "germination": "发芽率", "moisture": "水分"}
+LABEL_PERCENTAGES = {"purity": _("纯度"), "cleanliness": _("净度"), "germination": _("发芽率"), "moisture": _("水分")}
 # 植物检疫证书 17 digits; 产地检疫合格证 16 digits (DOMAIN.md section 6).
 QUARANTINE_NUMBER = re.compile(r"^\d{16,17}$")
 UNIT_CODE = re.compile(r"^[0-9A-Za-z]{1,20}$")
@@ -54,7 +54,7 @@ def register_seed_lot(*, actor, variety, lot_number, producer=None, producer_out
     if (producer is None) == (producer_outside is None):
         raise InvalidInput(_("请选择种子批的生产经营者（本系统主体或外地主体，二选一）。"), code="lot_producer",
                            fields={"producer": [_("必填")]})
-    lot_number = required(lot_number, "lot_number", "批号")
+    lot_number = required(lot_number, "lot_number", _("批号"))
     codes = [c.strip() for c in unit_codes if c and c.strip()]
     for code in codes:
         if not UNIT_CODE.match(code):

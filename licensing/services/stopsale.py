@@ -26,8 +26,8 @@ DOC_TYPE = "stop_sale_order"
 def draft_stop_sale_order(*, actor, lot, reason, legal_basis, source="") -> StopSaleOrder:
     """A clerk drafts a stop-sale order on a lot (by hand, or from a failed lab result)."""
     order = StopSaleOrder(lot=lot, region_code=(actor.region_id or "")[:6], source=(source or "")[:200],
-                          reason=required(reason, "reason", "停止销售理由"),
-                          legal_basis=required(legal_basis, "legal_basis", "法律依据"), drafted_by=actor)
+                          reason=required(reason, "reason", _("停止销售理由")),
+                          legal_basis=required(legal_basis, "legal_basis", _("法律依据")), drafted_by=actor)
     require(actor, "licensing.draft_stop_sale", order)
     if len(order.region_code) != 6:
         raise InvalidInput(_("停止销售通知须由县级种子管理站起草。"), code="stop_sale_county")
@@ -110,7 +110,7 @@ def lift_stop_sale_order(*, actor, order: StopSaleOrder, reason: str) -> StopSal
 
     order = StopSaleOrder.objects.select_for_update().get(pk=order.pk)
     require(actor, "licensing.lift_stop_sale", order)
-    reason = required(reason, "reason", "解除理由")
+    reason = required(reason, "reason", _("解除理由"))
     if not order.is_in_force:
         raise Conflict(_("该停止销售通知不在执行中，不能解除。"), code="stop_sale_not_in_force")
     with audited(order, "licensing.stopsaleorder.lifted", actor=actor, reason=reason):

@@ -131,7 +131,7 @@ class SyncRequest(Schema):
     def _revisions_unique(self):
         seen = [str(o.revision) for o in self.objects]
         if len(seen) != len(set(seen)):
-            raise ValueError("同一批次中修订编号重复")
+            raise ValueError(_("同一批次中修订编号重复"))
         return self
 
 

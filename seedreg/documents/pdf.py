@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.safestring import mark_safe
 
 from .fonts import font_face_css
@@ -12,7 +13,9 @@ def render_pdf(template_name: str, context: dict, *, base_url: str | None = None
     documents/base_document.html (A4) or documents/base_receipt.html (A5/receipt width)."""
     import weasyprint
 
-    html = render_to_string(template_name, {**context, "font_css": mark_safe(font_face_css())})
+    # An issued document is an official Chinese text, whichever language the issuing user reads.
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string(template_name, {**context, "font_css": mark_safe(font_face_css())})
     document = weasyprint.HTML(string=html, base_url=base_url or str(settings.BASE_DIR))
     # Subset fonts keep a Chinese PDF at tens of kilobytes instead of megabytes.
     return document.write_pdf(uncompressed_pdf=False, optimize_images=True)

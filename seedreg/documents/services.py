@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from seedreg.accounts.permissions import require
@@ -80,7 +80,9 @@ def issue_document(*, source, doc_type: str, title: str, template: str | None = 
     if recipients:
         from seedreg.notifications.services import notify
 
-        notify(list(recipients), key=f"document-issued:{document.pk}", title=f"{doc_type_spec.label}：{document.serial}",
+        with translation.override(settings.LANGUAGE_CODE):  # a stored notice: Chinese, whoever issued it
+            notice_title = f"{doc_type_spec.label}：{document.serial}"
+        notify(list(recipients), key=f"document-issued:{document.pk}", title=notice_title,
                body=title, link=reverse("documents:pdf", args=[document.pk]), category="document", channels=("inbox",))
     return document
 

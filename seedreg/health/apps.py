@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class HealthConfig(AppConfig):
     name = "seedreg.health"
     label = "health"
-    verbose_name = "运行状态"
+    verbose_name = _("运行状态")
 
     def ready(self):
         from . import checks

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 OK, DEGRADED, DOWN = "ok", "degraded", "down"
 
@@ -48,7 +49,9 @@ def ensure_job_rows(**kwargs):
     from .models import JobHeartbeat
 
     for name, spec in _JOBS.items():
-        JobHeartbeat.objects.get_or_create(name=name, defaults={"label": str(spec["label"])})
+        with translation.override(settings.LANGUAGE_CODE):  # the stored label is Chinese, whatever is active
+            label = str(spec["label"])
+        JobHeartbeat.objects.get_or_create(name=name, defaults={"label": label})
 
 
 def _job_status(name):
@@ -105,7 +108,8 @@ def register_platform_checks():
     register("database", database, critical=True)
     register("broker", broker)
     register("outbox", outbox)
-    register_job("platform.worker_heartbeat", "后台任务心跳（beat → 消息队列 → worker）", datetime.timedelta(minutes=15))
+    register_job("platform.worker_heartbeat", _("后台任务心跳（beat → 消息队列 → worker）"),
+                 datetime.timedelta(minutes=15))
 
 
 def run_all() -> tuple[str, int, dict]:

@@ -1,13 +1,14 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class NotificationsConfig(AppConfig):
     name = "seedreg.notifications"
     label = "notifications"
-    verbose_name = "通知"
+    verbose_name = _("通知")
 
     def ready(self):
         from seedreg.accounts.navigation import register
         from seedreg.accounts.roles import Role
 
-        register("通知", "notifications:inbox", set(Role), order=900)
+        register(_("通知"), "notifications:inbox", set(Role), order=900)

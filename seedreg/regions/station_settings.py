@@ -6,6 +6,7 @@ The platform knows no domain app; the registry is how apps add their knobs to th
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 
 @dataclass(frozen=True)
@@ -27,13 +28,13 @@ class StationSetting:
         try:
             value = self.kind(raw)
         except (TypeError, ValueError) as exc:
-            raise ValidationError(f"{self.label}：格式不正确") from exc
+            raise ValidationError(_("%(label)s：格式不正确") % {"label": self.label}) from exc
         if self.minimum is not None and value < self.minimum:
-            raise ValidationError(f"{self.label}：不能小于 {self.minimum}")
+            raise ValidationError(_("%(label)s：不能小于 %(minimum)s") % {"label": self.label, "minimum": self.minimum})
         if self.maximum is not None and value > self.maximum:
-            raise ValidationError(f"{self.label}：不能大于 {self.maximum}")
+            raise ValidationError(_("%(label)s：不能大于 %(maximum)s") % {"label": self.label, "maximum": self.maximum})
         if self.choices and value not in dict(self.choices):
-            raise ValidationError(f"{self.label}：不是可选值")
+            raise ValidationError(_("%(label)s：不是可选值") % {"label": self.label})
         return value
 
 

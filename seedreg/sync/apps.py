@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SyncConfig(AppConfig):
     name = "seedreg.sync"
     label = "sync"
-    verbose_name = "离线同步变更记录"
+    verbose_name = _("离线同步变更记录")

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class WorkCalendarConfig(AppConfig):
     name = "seedreg.workcalendar"
     label = "workcalendar"
-    verbose_name = "节假日与法定期限"
+    verbose_name = _("节假日与法定期限")
