@@ -77,6 +77,7 @@ def scenarios(s, token):
     n_county = Business.objects.filter(region_code__startswith=COUNTY).count()
     lat, lng = float(s["shop"].latitude), float(s["shop"].longitude)
     return [
+        ("trivial view, no database (the machine's load)", "public", ["/bench/trivial"]),
         ("home (dashboard)", "chief", ["/"]),
         (f"business list, page 1 / page 30 ({n_county:,} in the county)", "chief",
          ["/licensing/", "/licensing/?page=30"]),
