@@ -120,12 +120,43 @@ def bench_pdf(runs=10):
           f"over {runs} runs; {pages} page(s), {len(data) / 1024:.0f} KB")
 
 
-def _generate(n):
-    """``n`` received samples in 建平县, built in bulk the way intake leaves them."""
+def build_samples(start, count, *, subjects, tech, crop, code_prefix="BENCH-"):
+    """Samples ``start`` .. ``start + count`` in bulk, the way intake leaves them: a visit, a
+    sampling record, the test sample, its lab sample and four tests each. ``subjects`` is a list
+    of (business id, township code) cycled through; ``tech`` records and receives them. Used by
+    the queue benchmark and by the province generator."""
     from django.utils import timezone
 
     from inspections.models import Sample, SamplingRecord, Visit
     from labs.models import LabSample, LabTest
+
+    now = timezone.now()
+    for first in range(start, start + count, 1000):
+        rows = [(first + i, *subjects[(first + i) % len(subjects)])
+                for i in range(min(1000, start + count - first))]
+        visits = Visit.objects.bulk_create([Visit(region_code=region, business_id=business, checked_in_at=now,
+                                                  created_by=tech) for _n, business, region in rows])
+        records = SamplingRecord.objects.bulk_create([SamplingRecord(
+            visit=v, region_code=region, business_id=business, crop=crop, variety_name="郑单958",
+            lot_number=f"B{n}", lot_size_kg=1000, packages=40, primary_samples=20, suggested_sample_g=1000,
+            sample_quantity_g=2000, sampling_rule_note="GB/T 3543.2", backup_kept_at="站", sampled_at=now,
+            recorded_by=tech) for v, (n, business, region) in zip(visits, rows, strict=True)])
+        samples = Sample.objects.bulk_create([Sample(sampling=r, region_code=r.region_code, role="test",
+                                                     code=f"{code_prefix}{n:06d}-T", seal_numbers=["S"],
+                                                     quantity_g=1000, holder_user=tech)
+                                              for r, (n, _b, _r) in zip(records, rows, strict=True)])
+        lab = LabSample.objects.bulk_create([LabSample(
+            sample=s, region_code=s.region_code, code=s.code, crop_code="maize", crop_name="玉米",
+            variety_name="郑单958", lot_number=f"B{n}", seed_type="single_cross", seed_class="大田用种",
+            received_by=tech, seals_intact=True, quantity_g=1000, storage_location="A")
+            for s, (n, _b, _r) in zip(samples, rows, strict=True)])
+        LabTest.objects.bulk_create([LabTest(sample=ls, region_code=ls.region_code, index=i)
+                                     for ls in lab for i in ("purity", "cleanliness", "germination", "moisture")])
+
+
+def _generate(n):
+    """``n`` received samples in 建平县, built in bulk the way intake leaves them."""
+    from labs.models import LabSample
     from licensing.models import Business, Crop
     from seedreg.accounts.models import User
     from seedreg.regulated import service_context
@@ -141,27 +172,8 @@ def _generate(n):
         if business is None:
             business = Business.objects.create(name="基准门市部", kind="packaged_seller", region_code="211322102",
                                                entity_type="individual")
-        crop = Crop.objects.get(code="maize")
-        now = timezone.now()
-        for start in range(existing, n, 1000):
-            count = min(1000, n - start)
-            visits = Visit.objects.bulk_create([Visit(region_code="211322102", business=business, checked_in_at=now,
-                                                      created_by=tech) for _ in range(count)])
-            records = SamplingRecord.objects.bulk_create([SamplingRecord(
-                visit=v, region_code="211322102", business=business, crop=crop, variety_name="郑单958",
-                lot_number=f"B{start + i}", lot_size_kg=1000, packages=40, primary_samples=20, suggested_sample_g=1000,
-                sample_quantity_g=2000, sampling_rule_note="GB/T 3543.2", backup_kept_at="站", sampled_at=now,
-                recorded_by=tech) for i, v in enumerate(visits)])
-            samples = Sample.objects.bulk_create([Sample(sampling=r, region_code="211322102", role="test",
-                                                         code=f"BENCH-{start + i:06d}-T", seal_numbers=["S"],
-                                                         quantity_g=1000, holder_user=tech)
-                                                  for i, r in enumerate(records)])
-            lab = LabSample.objects.bulk_create([LabSample(
-                sample=s, region_code="211322102", code=s.code, crop_code="maize", crop_name="玉米",
-                variety_name="郑单958", lot_number=f"B{start + i}", seed_type="single_cross", seed_class="大田用种",
-                received_by=tech, seals_intact=True, quantity_g=1000, storage_location="A") for i, s in enumerate(samples)])
-            LabTest.objects.bulk_create([LabTest(sample=ls, region_code="211322102", index=i)
-                                         for ls in lab for i in ("purity", "cleanliness", "germination", "moisture")])
+        build_samples(existing, n - existing, subjects=[(business.pk, "211322102")], tech=tech,
+                      crop=Crop.objects.get(code="maize"))
     print(f"generated {n - existing} samples")
 
 

@@ -40,7 +40,6 @@ def _copy(cursor, table, columns, rows):
 def build_world(dealers: int, lots: int):
     """Dealers, lots and the hot lot's network (phase 1). Returns (hot lot id, wholesaler id)."""
     from django.db import connection
-    from django.utils import timezone
 
     from licensing.demo import credit_code
     from licensing.models import Business, Crop, OutsideParty, SeedLot, Variety
@@ -76,14 +75,25 @@ def build_world(dealers: int, lots: int):
     hot = lot_ids[0]
     wholesaler, wholesaler_region = dealer_ids[0]
     holders = dealer_ids[1:HOT_HOLDERS + 1]
+    hot_lot_network(hot, (wholesaler, wholesaler_region), holders, HOT_FARMER_SALES // len(holders), rng)
+    return hot, lot_ids, dealer_ids
+
+
+def hot_lot_network(hot, wholesaler, holders, per_holder, rng):
+    """COPY one lot's network: ``wholesaler`` (id, region) buys 1,000 t of lot ``hot`` and sells
+    200 kg to each of ``holders`` [(id, region)], who each sell 2 kg to ``per_holder`` farmers;
+    with the balance rows equal to the entries' sums. Also used by bench/generate_province.py."""
+    from django.db import connection
+    from django.utils import timezone
+
+    wholesaler, wholesaler_region = wholesaler
     today = timezone.localdate()
     now = timezone.now()
     cols = ["business_id", "lot_id", "kind", "quantity_kg", "packages", "occurred_on", "recorded_at", "reason",
             "counterparty_business_id", "counterparty_name", "farmer_phone", "farmer_village", "document_number",
             "region_code"]
     rows = [(wholesaler, hot, "purchase", Decimal("1000000"), 50000, today, now, "", None, "德农", "", "", "", wholesaler_region)]
-    per_holder = HOT_FARMER_SALES // len(holders)
-    balances = {(wholesaler, hot): Decimal("1000000") - 200 * len(holders)}
+    balances = {(wholesaler, hot): (Decimal("1000000") - 200 * len(holders), wholesaler_region)}
     for business_id, region in holders:
         rows.append((wholesaler, hot, "sale", Decimal("-200"), -10, today, now, "", business_id, "", "", "", "",
                      wholesaler_region))
@@ -92,17 +102,16 @@ def build_world(dealers: int, lots: int):
         for _k in range(per_holder):
             rows.append((business_id, hot, "sale", Decimal("-2"), 0, today, now, "", None,
                          f"农户{rng.randint(1, 99999)}", f"139{rng.randint(10000000, 99999999)}", "东村", "", region))
-        balances[(business_id, hot)] = Decimal("200") - 2 * per_holder
+        balances[(business_id, hot)] = (Decimal("200") - 2 * per_holder, region)
     with connection.cursor() as c:
         _copy(c.cursor, "licensing_ledgerentry", cols, rows)
         _copy(c.cursor, "licensing_stockbalance", ["business_id", "lot_id", "quantity_kg", "packages", "region_code",
                                                    "updated_at"],
-              [(b, lt, q, 0, dict(dealer_ids).get(b, COUNTY), now) for (b, lt), q in balances.items()])
+              [(b, lt, q, 0, region, now) for (b, lt), (q, region) in balances.items()])
         c.execute("ANALYZE licensing_ledgerentry")
-    return hot, lot_ids, dealer_ids
 
 
-def fill(total_entries: int, lot_ids, dealer_ids):
+def fill(total_entries: int, lot_ids, dealer_ids, skip_dealers=HOT_HOLDERS + 1):
     """Background ledgers (phase 2): each (dealer, lot) pair a purchase then farmer sales."""
     from django.db import connection
     from django.utils import timezone
@@ -119,7 +128,7 @@ def fill(total_entries: int, lot_ids, dealer_ids):
         while have < total_entries:
             batch, balances = [], []
             while len(batch) < 200000 and have + len(batch) < total_entries:
-                business_id, region = dealer_ids[rng.randrange(HOT_HOLDERS + 1, len(dealer_ids))]
+                business_id, region = dealer_ids[rng.randrange(skip_dealers, len(dealer_ids))]
                 lot = lot_ids[rng.randrange(1, len(lot_ids))]
                 sales = rng.randint(5, 40)
                 batch.append((business_id, lot, "purchase", Decimal(sales * 10), sales, today, now, "供货商", "",

@@ -35,6 +35,26 @@ CITIES = ["沈阳", "大连", "鞍山", "抚顺", "本溪", "丹东", "锦州", 
 def generate(n_businesses: int):
     from django.db import connection
 
+    from licensing.models import Business
+
+    if Business.objects.count() >= n_businesses:
+        return
+    started = time.perf_counter()
+    build_directory(n_businesses, rng=random.Random(2026),
+                    region_of=lambda rng, i: f"21{rng.randint(1, 14):02d}{rng.randint(1, 30):02d}")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    print(f"generated in {time.perf_counter() - started:.0f} s")
+
+
+def build_directory(n_businesses: int, *, rng, region_of, location_of=None):
+    """``n_businesses`` businesses with their search tokens, 60 % with a licence and 90 % with a
+    filing, in batches of 5,000. ``region_of(rng, i)`` gives each one's region code (county or
+    township) and ``location_of(rng, region)`` its (latitude, longitude) or None. Used here and
+    by the province generator (bench/generate_province.py)."""
+    from django.db import connection
+
     from licensing import search
     from licensing.demo import credit_code
     from licensing.models import (
@@ -49,11 +69,7 @@ def generate(n_businesses: int):
     )
     from seedreg.regulated import service_context
 
-    if Business.objects.count() >= n_businesses:
-        return
-    rng = random.Random(2026)
     maize = Crop.objects.get(code="maize")
-    started = time.perf_counter()
     with service_context():
         varieties = [Variety.objects.get_or_create(crop=maize, name=f"辽单{500 + i}",
                                                    defaults={"approval_number": f"辽审玉2020{i:04d}"})[0]
@@ -63,12 +79,14 @@ def generate(n_businesses: int):
         for start in range(0, n_businesses, batch):
             rows = []
             for i in range(start, min(start + batch, n_businesses)):
-                county = f"21{rng.randint(1, 14):02d}{rng.randint(1, 30):02d}"
+                region = region_of(rng, i)
                 name = f"{rng.choice(CITIES)}{rng.choice(WORDS)}{rng.choice(WORDS)}{rng.choice(SUFFIXES)}{i}"
+                latitude, longitude = (location_of(rng, region) if location_of else None) or (None, None)
                 rows.append(Business(name=name, kind=rng.choice(["producer", "wholesaler", "packaged_seller",
                                                                   "consignment", "branch"]),
-                                     credit_code=credit_code("91" + county, i), region_code=county,
-                                     legal_representative=rng.choice(SURNAMES) + "某"))
+                                     credit_code=credit_code("91" + region[:6], i), region_code=region,
+                                     legal_representative=rng.choice(SURNAMES) + "某",
+                                     latitude=latitude, longitude=longitude))
             Business.objects.bulk_create(rows, batch_size=batch)
             if connection.vendor == "sqlite":  # no RETURNING ids from bulk_create on old SQLite
                 rows = list(Business.objects.order_by("-id")[: len(rows)])
@@ -102,10 +120,6 @@ def generate(n_businesses: int):
             FilingItem.objects.bulk_create([FilingItem(filing=f, variety=rng.choice(varieties)) for f in filings],
                                            batch_size=batch)
             print(f"  generated {min(start + batch, n_businesses):>7} businesses", flush=True)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    print(f"generated in {time.perf_counter() - started:.0f} s")
 
 
 def samples(n=200):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from seedreg.lib.geo import distance_m
+from seedreg.lib.geo import approx_distance_m, distance_m
 
 
 @dataclass(frozen=True)
@@ -21,11 +21,14 @@ class Route:
 
 
 def _matrix(points):
+    """The tour is searched on spherical distances (within 1 % of the geodesic ones, a
+    hundredth of the cost: 40 stops are 820 pairs); the chosen tour's legs are then measured
+    exactly (``order_route``)."""
     n = len(points)
     d = [[0.0] * n for _ in range(n)]
     for i in range(n):
         for j in range(i + 1, n):
-            d[i][j] = d[j][i] = distance_m(points[i], points[j])
+            d[i][j] = d[j][i] = approx_distance_m(points[i], points[j])
     return d
 
 
@@ -90,6 +93,6 @@ def order_route(start: tuple, stops: list[tuple], *, improve: bool = True) -> Ro
         tour = _two_opt(tour, d)
         while _relocate(tour, d):
             tour = _two_opt(tour, d)
-    legs = [d[tour[i - 1]][tour[i]] for i in range(1, len(tour))]
-    back = d[tour[-1]][0]
+    legs = [distance_m(points[tour[i - 1]], points[tour[i]]) for i in range(1, len(tour))]
+    back = distance_m(points[tour[-1]], points[0])
     return Route([stops[i - 1][0] for i in tour[1:]], legs, back, sum(legs) + back)

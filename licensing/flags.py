@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from seedreg.regions.station_settings import county_setting
 
-from .models import CountObservation, DealerTransfer, EntryKind, LedgerEntry, SeedLot
+from .models import CountObservation, DealerTransfer, EntryKind, LedgerEntry, SeedLot, StockBalance
 
 
 @dataclass(frozen=True)
@@ -72,8 +72,10 @@ def ledger_flags(business, *, today: datetime.date | None = None) -> list[Flag]:
     sourced |= set(entries.filter(kind=EntryKind.PURCHASE).filter(
         Q(counterparty_business__isnull=False) | Q(counterparty_outside__isnull=False) | ~Q(counterparty_name=""))
         .values_list("lot_id", flat=True))
-    involved = SeedLot.objects.filter(Q(pk__in=sold) | Q(stock_balances__business=business,
-                                                           stock_balances__quantity_kg__gt=0)).distinct()
+    # Two index reads rather than one OR across a join with the balances, which PostgreSQL can
+    # only answer by scanning every lot and balance of the province (0.5 s at 100,000 lots).
+    held = set(StockBalance.objects.filter(business=business, quantity_kg__gt=0).values_list("lot_id", flat=True))
+    involved = SeedLot.objects.filter(pk__in=sold | held)
     for lot in involved.select_related("variety__crop").order_by("pk"):
         if lot.pk in sold and lot.pk not in sourced:
             flags.append(Flag("no_source", _("%(lot)s：有销售记录，但没有记录进货来源") % {"lot": lot}, lot.pk))

@@ -76,6 +76,15 @@ def distance_m(a: tuple, b: tuple) -> float:
     return geodesic((float(a[0]), float(a[1])), (float(b[0]), float(b[1]))).meters
 
 
+def approx_distance_m(a: tuple, b: tuple) -> float:
+    """Equirectangular distance in metres on a sphere: within 1 % of ``distance_m`` over the
+    tens of kilometres a county spans, and some 100 times cheaper, so a ranking can shortlist
+    with it and compute the exact distance only for the shortlist."""
+    lat1, lon1, lat2, lon2 = float(a[0]), float(a[1]), float(b[0]), float(b[1])
+    x = math.radians(lon2 - lon1) * math.cos(math.radians((lat1 + lat2) / 2))
+    return 6_371_008.8 * math.hypot(x, math.radians(lat2 - lat1))
+
+
 def bounding_box(lat: float, lon: float, radius_m: float) -> tuple[float, float, float, float]:
     """(min_lat, max_lat, min_lon, max_lon) enclosing a circle: an index-friendly prefilter
     before the exact geodesic distance."""
