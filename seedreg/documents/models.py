@@ -102,7 +102,9 @@ class IssuedDocument(RegulatedModel):
     year = models.PositiveSmallIntegerField(_("年度"))
     number = models.PositiveIntegerField(_("编号"))
     version = models.PositiveSmallIntegerField(_("版本"), default=0, help_text=_("0为原件，1起为更正后的新版本"))
-    serial = models.CharField(_("文书编号"), max_length=60, unique=True)
+    # Unique per county, not nationally: two counties' stations may share a short name (建平县 and
+    # 建昌县 are both 建), and each numbers its documents on its own.
+    serial = models.CharField(_("文书编号"), max_length=60)
     pdf = models.FileField(_("PDF文件"), upload_to=document_path, blank=True)
     verify_token = models.CharField(_("核验码"), max_length=32, unique=True, default=new_verify_token)
     issued_at = models.DateTimeField(_("签发时间"), default=timezone.now)
@@ -125,6 +127,7 @@ class IssuedDocument(RegulatedModel):
         constraints = [
             models.UniqueConstraint(fields=["county_code", "doc_type", "year", "number", "version"],
                                     name="issued_document_number_unique"),
+            models.UniqueConstraint(fields=["county_code", "serial"], name="issued_document_serial_unique"),
         ]
         indexes = [models.Index(fields=["source_type", "source_id"], name="document_source_idx")]
 
