@@ -12,6 +12,7 @@ from inspections.models import ChecklistItem
 from seedreg.sync.feed import current_cursor
 
 from .. import services
+from ..download_cache import cached_download
 from ..schemas import ERRORS, Schema
 from ..selectors import (
     applicable_checklist_codes,
@@ -162,4 +163,11 @@ def tasks_download(user, days: int) -> dict:
 @router.get("/tasks", response={200: TasksDownload, **ERRORS}, operation_id="tasks_download",
             summary="下载我的检查任务（今天及之后几天），含主体、证照、整改、库存批次、停售批次、检查项目、扦样规则、预留文书编号")
 def tasks(request, q: Query[TasksQuery]):
-    return tasks_download(request.auth.user, q.days)
+    """同一用户重复下载且数据未变时直接返回上次的结果（任何相关数据变更后立即重新生成）。"""
+    def render() -> bytes:
+        from ..api import api
+
+        body = TasksDownload.model_validate(tasks_download(request.auth.user, q.days)).model_dump()
+        return api.renderer.render(request, body, response_status=200)
+
+    return cached_download(request, "tasks", f"days={q.days}", render)
