@@ -168,7 +168,8 @@ def sync_batch(request, payload: SyncRequest):
                       recorded_at=obj.recorded_at, data=obj.data, raw=obj.data.model_dump(mode="json"))
              for obj in payload.objects]
     results = apply_batch(user, items, device_id=device_id, app_version=app_version)
-    return {"results": results, "cursor": current_cursor(), "serial_blocks": serial_blocks_for(user)}
+    return {"results": results, "cursor": current_cursor(),
+            "serial_blocks": serial_blocks_for(user, request.auth.device_id)}  # the token's phone
 
 
 class FileForm(Schema):
