@@ -41,16 +41,28 @@ def read_version(key: str) -> int:
     return cache.get_or_set(key, lambda: int(time.time() * 1000), None)
 
 
-def bump_version(key: str) -> None:
-    """Bump ``key`` at once and again when the current transaction commits (see above)."""
-    def incr():
-        try:
-            cache.incr(key)
-        except ValueError:  # no version yet: the next read creates a new one
-            read_version(key)
+class _Incr:
+    def __init__(self, key):
+        self.key = key
 
+    def __call__(self):
+        try:
+            cache.incr(self.key)
+        except ValueError:  # no version yet: the next read creates a new one
+            read_version(self.key)
+
+
+_incr = {}
+
+
+def bump_version(key: str) -> None:
+    """Bump ``key`` at once and again when the current transaction commits (see above); the
+    bump on commit is registered once per transaction however many rows it writes."""
+    incr = _incr.get(key) or _incr.setdefault(key, _Incr(key))
     incr()
-    transaction.on_commit(incr)
+    connection = transaction.get_connection()
+    if not any(hook[1] is incr for hook in connection.run_on_commit):
+        transaction.on_commit(incr)
 
 
 def download_version() -> int:
