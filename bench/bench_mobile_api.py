@@ -203,6 +203,7 @@ def main():
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--port", type=int, default=PORT)
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds of the read scenarios")
     parser.add_argument("--skip-sync-load", action="store_true", help="only count the sync's queries")
     args = parser.parse_args()
     PORT = args.port
@@ -237,7 +238,7 @@ def main():
         for _name, requests, _partition in scenarios:  # warm-up
             load(requests, 3, args.concurrency)
         results = {}
-        for _round in range(3):  # interleaved rounds; the median is reported
+        for _round in range(args.rounds):  # interleaved rounds; the median is reported
             for name, requests, partition in scenarios:
                 results.setdefault(name, []).append(load(requests, args.seconds, args.concurrency, partition))
         if not args.skip_sync_load:
