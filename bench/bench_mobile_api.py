@@ -99,11 +99,13 @@ def sync_batch(pair, size=50):
 
 
 def query_counts(token, pair):
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from inspections.models import Task
+    from seedreg.sync.versions import VERSION_KEY
 
     client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
     client.get(f"{API}/tasks")  # serial blocks reserved once
@@ -117,9 +119,13 @@ def query_counts(token, pair):
         with service_context():
             Task.objects.filter(pk__in=[t.pk for t in tasks if t.pk not in keep]).update(
                 planned_on=datetime.date.today() + datetime.timedelta(days=30))
+        cache.delete(VERSION_KEY)  # the whole download computed
         with CaptureQueriesContext(connection) as ctx:
             body = client.get(f"{API}/tasks", {"days": 1}).json()
-        out[f"tasks ({len(body['tasks'])} tasks)"] = len(ctx)
+        out[f"tasks computed ({len(body['tasks'])} tasks)"] = len(ctx)
+        with CaptureQueriesContext(connection) as ctx:
+            body = client.get(f"{API}/tasks", {"days": 1}).json()
+        out[f"tasks repeated ({len(body['tasks'])} tasks)"] = len(ctx)
         with service_context():
             Task.objects.filter(pk__in=[t.pk for t in tasks]).update(planned_on=datetime.date.today())
     with CaptureQueriesContext(connection) as ctx:
@@ -129,6 +135,14 @@ def query_counts(token, pair):
     out["sync (50 new visits)"] = len(ctx)
     out["sync statuses"] = sorted(statuses)
     return out
+
+
+def download_bytes(token) -> bytes:
+    import urllib.request
+
+    request = urllib.request.Request(f"http://127.0.0.1:{PORT}{API}/tasks?days=1",
+                                     headers={"Authorization": f"Bearer {token}"})
+    return urllib.request.urlopen(request, timeout=60).read()
 
 
 def wait_until_up(url, seconds=60):
@@ -183,11 +197,16 @@ def photo_upload(token):
 
 
 def main():
+    global PORT
     parser = argparse.ArgumentParser()
     parser.add_argument("--tasks", type=int, default=40)
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--port", type=int, default=PORT)
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds of the read scenarios")
+    parser.add_argument("--skip-sync-load", action="store_true", help="only count the sync's queries")
     args = parser.parse_args()
+    PORT = args.port
     os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
     sys.path.insert(0, str(ROOT))
     setup(SETTINGS)
@@ -210,23 +229,28 @@ def main():
                                "--log-level", "warning"], cwd=ROOT, env=env)
     try:
         wait_until_up(f"http://127.0.0.1:{PORT}/bench/trivial")
-        scenarios = [("trivial (ceiling)", ["/bench/trivial"], False),
+        size = len(download_bytes(token))
+        scenarios = [("trivial Django (2 bytes)", ["/bench/trivial"], False),
+                     ("trivial ninja endpoint", ["/bench/ninja/trivial"], False),
+                     (f"JsonResponse {size // 1000} KB", [f"/bench/ceiling/{size}"], False),
                      (f"GET /tasks ({args.tasks} tasks)",
-                      [{"path": f"{API}/tasks?days=1", "headers": auth}], False),
-                     ("POST /sync (50 visits)", batches, True)]
-        load(scenarios[0][1], 3, args.concurrency)
-        load(scenarios[1][1], 3, args.concurrency)
+                      [{"path": f"{API}/tasks?days=1", "headers": auth}], False)]
+        for _name, requests, _partition in scenarios:  # warm-up
+            load(requests, 3, args.concurrency)
         results = {}
-        for _round in range(3):  # interleaved rounds; the median is reported
-            for name, requests, partition in scenarios[:2]:
+        for _round in range(args.rounds):  # interleaved rounds; the median is reported
+            for name, requests, partition in scenarios:
                 results.setdefault(name, []).append(load(requests, args.seconds, args.concurrency, partition))
-        results[scenarios[2][0]] = [load(batches, args.seconds, args.concurrency, partition=True)]
-        ceiling = sorted(r["rps"] for r in results[scenarios[0][0]])[1]
-        print(f"{'scenario':<28}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}  share of ceiling")
-        for name, runs in results.items():
-            best = sorted(runs, key=lambda r: r["rps"])[len(runs) // 2]  # the median run
+        if not args.skip_sync_load:
+            results["POST /sync (50 visits)"] = [load(batches, args.seconds, args.concurrency, partition=True)]
+        medians = {name: sorted(runs, key=lambda r: r["rps"])[len(runs) // 2] for name, runs in results.items()}
+        ceilings = [name for name, _r, _p in scenarios[:3]]
+        print(f"{'scenario':<28}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}  "
+              + "  ".join(f"/ {name}" for name in ceilings))
+        for name, best in medians.items():
+            shares = "  ".join(f"{best['rps'] / medians[c]['rps']:>{len(c) + 2}.0%}" for c in ceilings)
             print(f"{name:<28}{best['rps']:>8.1f}{best['p50_ms']:>9.1f}{best['p95_ms']:>9.1f}{best['errors']:>8}  "
-                  f"{best['rps'] / ceiling:.0%}", flush=True)
+                  f"{shares}", flush=True)
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -2,6 +2,7 @@ import functools
 
 from django.http import HttpResponse, JsonResponse
 from django.urls import include, path
+from ninja import NinjaAPI
 
 
 def trivial(request):
@@ -20,5 +21,14 @@ def ceiling(request, size):
     return JsonResponse(_payload(size))
 
 
+# The issue 7 ceiling: the same server's trivial ninja endpoint (no auth, no database).
+ninja_api = NinjaAPI(urls_namespace="bench_ninja", docs_url=None, openapi_url=None)
+
+
+@ninja_api.get("/trivial")
+def ninja_trivial(request):
+    return {"ok": True}
+
+
 urlpatterns = [path("bench/trivial", trivial), path("bench/ceiling/<int:size>", ceiling),
-               path("", include("seedreg.urls"))]
+               path("bench/ninja/", ninja_api.urls), path("", include("seedreg.urls"))]

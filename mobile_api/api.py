@@ -11,7 +11,7 @@ from ninja.renderers import JSONRenderer
 
 from seedreg.errors import install_api_handlers
 
-from .auth import DeviceTokenAuth, PerUserThrottle
+from .auth import DeviceTokenAuth, user_throttle
 from .endpoints import auth, changes, directory, me, scan, sync, tasks
 
 
@@ -29,7 +29,7 @@ api = NinjaAPI(
     urls_namespace="mobile_api",
     renderer=CompactJSONRenderer(),
     auth=DeviceTokenAuth(),
-    throttle=[PerUserThrottle()],
+    throttle=[user_throttle],
     # Interactive docs are for staff in production, open in development.
     docs_decorator=staff_member_required if settings.PRODUCTION else None,
 )

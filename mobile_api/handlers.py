@@ -29,10 +29,48 @@ def _visible(model, actor, **lookup):
     return row
 
 
-def _partners(actor, ids):
+def _visible_pk(item, name, queryset, pk):
+    """Row ``pk`` of ``queryset`` (already scoped to the actor): from what the batch prefetched
+    (``prefetch_visits``), or looked up alone."""
+    found = item.batch.get(name)
+    row = found.get(pk) if found is not None else queryset.filter(pk=pk).first()
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def _partner_queryset(actor, ids):
+    return User.objects.filter(pk__in=ids, is_active=True, role__in=FIELD_ROLES,
+                               region__code__startswith=actor.county_code or "-")
+
+
+def _tasks_of(actor):
+    return Task.objects.visible_to(actor).prefetch_related("inspectors")
+
+
+def _businesses_of(actor):
+    return Business.objects.visible_to(actor)
+
+
+def prefetch_visits(actor, items, memo):
+    """The tasks (with their pairs), businesses and partners a batch's visits name: three
+    queries for the whole batch instead of three per visit."""
+    datas = [i.data for i in items]
+    task_ids = {d.task_id for d in datas if d.task_id is not None}
+    business_ids = {d.business_id for d in datas if d.business_id is not None}
+    partner_ids = {p for d in datas for p in d.partner_ids if p != actor.pk}
+    memo.setdefault("task", {}).update(_tasks_of(actor).in_bulk(task_ids) if task_ids else {})
+    memo.setdefault("business", {}).update(_businesses_of(actor).in_bulk(business_ids) if business_ids else {})
+    memo.setdefault("partner", {}).update(_partner_queryset(actor, partner_ids).in_bulk() if partner_ids else {})
+
+
+def _partners(actor, ids, memo=None):
     ids = [i for i in dict.fromkeys(ids) if i != actor.pk]
-    people = list(User.objects.filter(pk__in=ids, is_active=True, role__in=FIELD_ROLES,
-                                      region__code__startswith=actor.county_code or "-"))
+    known = (memo or {}).get("partner")
+    if known is not None:
+        people = [known[i] for i in ids if i in known]
+    else:
+        people = list(_partner_queryset(actor, ids))
     if len(people) != len(ids):
         raise InvalidInput(_("同行执法人员不存在或不在本县。"), code="partner_unknown", fields={"partner_ids": [_("无效")]})
     return people
@@ -57,14 +95,14 @@ def apply_visit(actor, item, head) -> Applied:
     if head is None:
         task = business = None
         if data.task_id is not None:
-            task = _visible(Task, actor, pk=data.task_id)
-            if not task.inspectors.filter(pk=actor.pk).exists():
+            task = _visible_pk(item, "task", _tasks_of(actor), data.task_id)
+            if actor.pk not in {u.pk for u in task.inspectors.all()}:
                 # Reassigned while the phone was offline: say so with the task's current pair.
                 raise ServerConflict(_("该任务已改派给其他执法人员，本次检查未保存为该任务的检查。"),
                                      code="task_reassigned", state=_task_state(task))
         elif data.business_id is not None:
-            business = _visible(Business, actor, pk=data.business_id)
-        people = [actor, *_partners(actor, data.partner_ids)]
+            business = _visible_pk(item, "business", _businesses_of(actor), data.business_id)
+        people = [actor, *_partners(actor, data.partner_ids, item.batch)]
         position = data.checkin
         visit = inspections.start_visit(
             actor=actor, inspectors=people if len(people) > 1 or task is None else (), business=business, task=task,
@@ -76,12 +114,14 @@ def apply_visit(actor, item, head) -> Applied:
     else:
         visit = Visit.objects.visible_to(actor).get(pk=head.server_id)
 
+    changed_since_start = head is not None
     if data.checklist and visit.status == Visit.Status.OPEN:
         stored = {a.item.code: (a.answer, a.note) for a in ChecklistAnswer.objects.filter(visit=visit)
                   .select_related("item")}
         changed = {e.code: (e.answer, e.note) for e in data.checklist if stored.get(e.code) != (e.answer, e.note)}
         if changed:
             inspections.answer_checklist(visit, actor=actor, answers=changed)
+            changed_since_start = True
 
     missing = []
     if data.checkout is not None and visit.status == Visit.Status.OPEN:
@@ -103,9 +143,11 @@ def apply_visit(actor, item, head) -> Applied:
             order_serial_number=out.order_serial_number)
         if out.ack_signature_file is not None:
             _mark_attached(out.ack_signature_file, visit.pk)
+        changed_since_start = True
     elif data.checkout is not None and visit.status == Visit.Status.CLOSED and head is not None:
         pass  # already checked out by an earlier revision: nothing new to apply
-    visit.refresh_from_db()
+    if changed_since_start:  # a visit just started by start_visit is as the service left it
+        visit.refresh_from_db()
     flags = [f for f, on in (("outside_geofence", visit.outside_geofence), ("poor_accuracy", visit.poor_accuracy)) if on]
     return Applied(server_id=visit.pk, region_code=visit.region_code, missing_files=missing, flags=flags)
 
@@ -212,6 +254,6 @@ def attach_waiting_photos(actor, finding, object_uuid):
         attach_photo(actor, finding, upload)
 
 
-register("visit", apply=apply_visit, state=visit_state)
+register("visit", apply=apply_visit, state=visit_state, prefetch=prefetch_visits)
 register("finding", apply=apply_finding, state=finding_state)
 register("sampling", apply=apply_sampling, state=sampling_state)

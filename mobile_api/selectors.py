@@ -152,3 +152,26 @@ def lots_for_businesses(business_ids) -> dict[int, list[dict]]:
             "producer": lot.producer_name, "quantity_kg": float(r.quantity_kg),
             "under_stop_sale": lot.pk in stopped_lots or (r.business_id, lot.pk) in frozen})
     return out
+
+
+# The county settings a phone applies offline with the server's values (a check-in outside the
+# geofence or with poor accuracy is flagged, a small-package lot counted by 100 kg units, an
+# order's default deadline): key -> field of the download.
+PHONE_COUNTY_SETTINGS = {
+    "inspection_geofence_radius_m": "geofence_radius_m",
+    "inspection_max_accuracy_m": "max_accuracy_m",
+    "sampling_small_package_kg": "small_package_kg",
+    "rectification_days": "rectification_days",
+    "draw_resample_exclusion_months": "resample_exclusion_months",
+}
+
+
+def phone_county_settings(user) -> dict:
+    """The user's county's values of PHONE_COUNTY_SETTINGS (defaults where unset): one query."""
+    from seedreg.regions.models import Station
+    from seedreg.regions.station_settings import get_setting
+
+    county = (user.region_id or "")[:6]
+    station = Station.objects.filter(region_id=county).first()
+    return {"county_code": county,
+            **{name: get_setting(station, key) for key, name in PHONE_COUNTY_SETTINGS.items()}}

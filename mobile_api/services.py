@@ -85,14 +85,15 @@ LOW_WATER = 5
 
 
 @service
-def top_up_serial_blocks(*, actor, year: int | None = None):
-    """The actor's blocks of reserved numbers for each on-site document type (visit record,
-    rectification order, sampling form), reserving a block through
+def top_up_serial_blocks(*, actor, device_id: str = "", year: int | None = None):
+    """The blocks of reserved numbers of ``actor``'s phone ``device_id`` for each on-site
+    document type (visit record, rectification order, sampling form), reserving a block through
     ``inspections.services.reserve_onsite_numbers`` where fewer than LOW_WATER are free.
 
-    Blocks are per inspector, not per pair (issue 5's ``onsite_serial`` checks the issuing
-    inspector's own block): the two phones of a pair then never hand out the same number while
-    offline. Returns [(block, free numbers)]."""
+    Blocks are per phone, not per pair nor per person (issue 5's ``onsite_serial`` accepts a
+    number from any of the issuing inspector's blocks): no two phones, not the two of a pair nor
+    two of one inspector, then hand out the same number while offline. Returns [(block, free
+    numbers)]."""
     from inspections.services import reserve_onsite_numbers
     from inspections.services.onsite import ONSITE_TYPES, block_holder
     from seedreg.documents.models import SerialBlock
@@ -102,11 +103,11 @@ def top_up_serial_blocks(*, actor, year: int | None = None):
     year = year or timezone.localdate().year
     out = []
     for doc_type in ONSITE_TYPES:
-        blocks = SerialBlock.objects.filter(holder=block_holder(actor), county_code=(actor.region_id or "")[:6],
+        blocks = SerialBlock.objects.filter(holder=block_holder(actor, device_id), county_code=(actor.region_id or "")[:6],
                                             doc_type=doc_type, year=year).order_by("first_number")
         free = [(block, free_numbers(block)) for block in blocks]
         if sum(len(numbers) for _block, numbers in free) < LOW_WATER:
-            block = reserve_onsite_numbers(actor=actor, doc_type=doc_type, year=year)
+            block = reserve_onsite_numbers(actor=actor, doc_type=doc_type, year=year, device_id=device_id)
             free.append((block, free_numbers(block)))
         out.extend((block, numbers) for block, numbers in free if numbers)
     return out

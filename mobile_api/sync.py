@@ -81,6 +81,9 @@ class Incoming:
     recorded_at: datetime.datetime | None
     data: Any  # the type's pydantic schema instance
     raw: dict = field(default_factory=dict)  # the JSON the phone sent for this object
+    # What the type's ``prefetch`` loaded for the whole batch (businesses, tasks, partners...),
+    # shared by the batch's objects: {name: {key: row}}.
+    batch: dict = field(default_factory=dict)
 
     def content_hash(self) -> str:
         payload = {"type": self.type, "uuid": str(self.uuid), "base": str(self.base_revision or ""),
@@ -98,10 +101,15 @@ class Applied:
 
 # type -> (apply(actor, item, head) -> Applied, state(actor, head) -> dict)
 HANDLERS: dict[str, tuple] = {}
+# type -> prefetch(actor, items, memo): loads in a few queries what the batch's objects of that
+# type refer to, into ``memo`` (shared as each item's ``batch``).
+PREFETCH: dict[str, Any] = {}
 
 
-def register(object_type: str, *, apply, state):
+def register(object_type: str, *, apply, state, prefetch=None):
     HANDLERS[object_type] = (apply, state)
+    if prefetch is not None:
+        PREFETCH[object_type] = prefetch
 
 
 def _answer(item: Incoming, status: str, **extra) -> dict:
@@ -116,20 +124,25 @@ def _error_answer(item, status, exc: DomainError, **extra):
     return _answer(item, status, code=exc.code, message=str(exc), fields=exc.fields, **extra)
 
 
-def _claim(actor, item: Incoming, digest: str, device_id: str, app_version: str):
-    """(revision row, None) when this request now owns the revision; (None, answer) otherwise."""
+_UNKNOWN = object()
+
+
+def _claim(actor, item: Incoming, digest: str, device_id: str, app_version: str, known=_UNKNOWN):
+    """(revision row, None) when this request now owns the revision; (None, answer) otherwise.
+    ``known``: the stored row of this revision (or None), read for the whole batch at once."""
     now = timezone.now()
-    try:
-        with transaction.atomic():
-            row = SyncRevision.objects.create(
-                revision=item.revision, object_uuid=item.uuid, object_type=item.type,
-                base_revision=item.base_revision, content_hash=digest, status=SyncRevision.Status.PROCESSING,
-                user=actor, device_id=device_id[:64], app_version=app_version[:40],
-                client_recorded_at=item.recorded_at, received_at=now, claimed_at=now)
-        return row, None
-    except IntegrityError:
-        pass
-    row = SyncRevision.objects.filter(revision=item.revision).first()
+    row = known
+    if known is None or known is _UNKNOWN:
+        try:
+            with transaction.atomic():
+                row = SyncRevision.objects.create(
+                    revision=item.revision, object_uuid=item.uuid, object_type=item.type,
+                    base_revision=item.base_revision, content_hash=digest, status=SyncRevision.Status.PROCESSING,
+                    user=actor, device_id=device_id[:64], app_version=app_version[:40],
+                    client_recorded_at=item.recorded_at, received_at=now, claimed_at=now)
+            return row, None
+        except IntegrityError:
+            row = SyncRevision.objects.filter(revision=item.revision).first()
     if row is None:  # the other claim rolled back meanwhile
         return None, _answer(item, Status.IN_PROGRESS, code="retry", message=_("请稍后重试。"))
     if row.content_hash != digest or row.object_uuid != item.uuid or row.user_id != actor.pk:
@@ -158,17 +171,93 @@ def _finish(row: SyncRevision, status: str, answer: dict):
     row.save(update_fields=["status", "answer", "finished_at"])
 
 
-def apply_one(actor, item: Incoming, *, device_id: str = "", app_version: str = "") -> dict:
+def apply_batch(actor, items: list[Incoming], *, device_id: str = "", app_version: str = "") -> list[dict]:
+    """Apply a batch in order, one object at a time (as ``apply_one``), after reading in one
+    query each what the batch already has on the server (its revisions, its objects' heads)
+    and letting each type prefetch what its objects refer to: a resent batch costs a few
+    queries whatever its size, and a new one only what each object's services write."""
+    revisions = {r.revision: r for r in SyncRevision.objects.filter(revision__in=[i.revision for i in items])}
+    heads = set(SyncedObject.objects.filter(uuid__in=[i.uuid for i in items]).values_list("uuid", flat=True))
+    new = [i for i in items if i.revision not in revisions and i.type in HANDLERS]
+    memo: dict = {}
+    for object_type, prefetch in PREFETCH.items():
+        mine = [i for i in new if i.type == object_type]
+        if mine:
+            prefetch(actor, mine, memo)
+    claimed = _claim_all(actor, new, device_id, app_version)
+    out = []
+    try:
+        for item in items:
+            item.batch = memo
+            out.append(apply_one(actor, item, device_id=device_id, app_version=app_version,
+                                 known=revisions.get(item.revision), has_head=item.uuid in heads,
+                                 claimed=claimed.pop(item.revision, None)))
+            if out[-1]["status"] == Status.CREATED:  # a later revision of it in this batch finds its head
+                heads.add(item.uuid)
+    finally:
+        # A crash leaves no claim behind for the objects not reached: the phone may resend at once.
+        if claimed:
+            SyncRevision.objects.filter(pk__in=[r.pk for r in claimed.values()],
+                                        status=SyncRevision.Status.PROCESSING).delete()
+    return out
+
+
+def _claim_all(actor, items: list[Incoming], device_id: str, app_version: str) -> dict:
+    """Claim the batch's new revisions with one insert, committed before any is applied (as
+    ``_claim`` does one by one). If another request claimed one of them meanwhile, nothing is
+    claimed here ({}) and each object is claimed alone. Returns {revision: row}."""
+    if not items:
+        return {}
+    now = timezone.now()
+    rows = [SyncRevision(revision=i.revision, object_uuid=i.uuid, object_type=i.type, base_revision=i.base_revision,
+                         content_hash=i.content_hash(), status=SyncRevision.Status.PROCESSING, user=actor,
+                         device_id=device_id[:64], app_version=app_version[:40], client_recorded_at=i.recorded_at,
+                         received_at=now, claimed_at=now) for i in items]
+    try:
+        with transaction.atomic():
+            rows = SyncRevision.objects.bulk_create(rows)
+    except IntegrityError:
+        return {}
+    if any(r.pk is None for r in rows):  # a backend that returns no ids from a bulk insert
+        rows = SyncRevision.objects.filter(revision__in=[i.revision for i in items], user=actor, claimed_at=now)
+    return {r.revision: r for r in rows}
+
+
+def _keep_claim(row) -> bool:
+    """A claim made for the whole batch, about to be applied: refresh it if it is getting old
+    (so no other request takes it over as dead); False if another request took it over."""
+    now = timezone.now()
+    if now - row.claimed_at < STALE_CLAIM / 2:
+        return True
+    with transaction.atomic():
+        kept = SyncRevision.objects.filter(pk=row.pk, status=SyncRevision.Status.PROCESSING,
+                                           claimed_at=row.claimed_at).update(claimed_at=now)
+    row.claimed_at = now
+    return bool(kept)
+
+
+def apply_one(actor, item: Incoming, *, device_id: str = "", app_version: str = "", known=_UNKNOWN,
+              has_head: bool = True, claimed=None) -> dict:
+    """``known``/``has_head``/``claimed``: what ``apply_batch`` read and claimed for the batch
+    (the stored revision row or None; whether the object has a head; this request's claim). A
+    head created meanwhile by a concurrent request still meets the unique uuid: that object is
+    answered "retry"."""
     if item.type not in HANDLERS:
         return _answer(item, Status.REJECTED, code="unknown_type", message=_("不支持的对象类型。"))
     apply, state = HANDLERS[item.type]
-    digest = item.content_hash()
-    row, answer = _claim(actor, item, digest, device_id, app_version)
-    if row is None:
-        return answer
+    if claimed is not None:
+        row = claimed
+        if not _keep_claim(row):
+            return _answer(item, Status.IN_PROGRESS, code="in_progress", message=_("该修订正在处理中，请稍后重试。"))
+    else:
+        row, answer = _claim(actor, item, item.content_hash(), device_id, app_version, known)
+        if row is None:
+            return answer
     try:
         with service_context():
-            head = SyncedObject.objects.select_for_update().filter(uuid=item.uuid).first()
+            head = None
+            if has_head or item.base_revision is not None:
+                head = SyncedObject.objects.select_for_update().filter(uuid=item.uuid).first()
             if head is not None and (head.object_type != item.type or head.user_id != actor.pk
                                      and not _same_county(head, actor)):
                 raise Conflict(_("该编号已被其他对象使用。"), code="uuid_taken")

@@ -356,3 +356,6 @@ MOBILE_TOKEN_DAYS = env.int("MOBILE_TOKEN_DAYS", default=30)
 # Requests per user (all their phones together) and, for the token endpoint, per client address.
 MOBILE_API_USER_RATE = env.str("MOBILE_API_USER_RATE", default="600/m")
 MOBILE_API_LOGIN_RATE = env.str("MOBILE_API_LOGIN_RATE", default="30/m")
+# Seconds a phone's "my tasks" download is kept whole in the shared cache (0 = off); a write to
+# anything it shows invalidates it at once (seedreg.sync.versions).
+MOBILE_DOWNLOAD_CACHE_SECONDS = env.int("MOBILE_DOWNLOAD_CACHE_SECONDS", default=600)

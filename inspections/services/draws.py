@@ -16,6 +16,7 @@ from seedreg.audit.services import audited, log_action
 from seedreg.errors import Conflict, InvalidInput
 from seedreg.regions.station_settings import county_setting
 from seedreg.regulated import service
+from seedreg.sync.versions import bump_download_version
 
 from ..drawing import ALGORITHM, compute_draw, diff_inputs, diff_outputs, digest
 from ..models import (
@@ -211,6 +212,7 @@ def create_draw_tasks(draw: Draw, *, actor, due_on=None) -> int:
     by_business = {t.business_id: t for t in tasks}
     through.objects.bulk_create([through(task_id=by_business[t["business"]].pk, user_id=u)
                                  for t in draw.outputs["tasks"] for u in t["inspectors"]])
+    bump_download_version()  # no signals from bulk_create: the pairs' cached downloads must show the tasks
     log_action(draw, "inspections.draw.tasks_created", actor=actor, parent=draw.campaign,
                data={"tasks": len(tasks), "due_on": due_on})
     return len(tasks)

@@ -24,6 +24,7 @@ from seedreg.accounts.permissions import require
 from seedreg.audit.services import log_action
 from seedreg.errors import DomainError, InvalidInput
 from seedreg.regions.station_settings import county_setting
+from seedreg.sync.versions import bump_download_version
 
 from ..models import (
     Business,
@@ -422,6 +423,7 @@ class _LedgerRun:
         for balance in balances:
             balance.updated_at = now
         StockBalance.objects.bulk_update(balances, ["quantity_kg", "packages", "updated_at"], batch_size=WRITE_BATCH)
+        bump_download_version()  # no signals from bulk_update: phones' cached downloads show stock
         log_action(self.job, "licensing.ledger.imported", actor=self.actor, parent=self.business, after=None,
                    data={"rows": sum(self.counts.values()), **self.counts})
 

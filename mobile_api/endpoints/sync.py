@@ -17,7 +17,7 @@ from seedreg.sync.feed import current_cursor
 
 from .. import handlers, services  # noqa: F401  (handlers registers the object types)
 from ..schemas import ERRORS, Error, Kilograms, Latitude, Longitude, Schema, Text, Timestamp
-from ..sync import Incoming, apply_one
+from ..sync import Incoming, apply_batch
 from .tasks import SerialBlockOut, serial_blocks_for
 
 router = Router(tags=["离线同步"])
@@ -164,13 +164,12 @@ def sync_batch(request, payload: SyncRequest):
     user = request.auth.user
     device_id = payload.device_id or request.auth.device_id
     app_version = payload.app_version or request.auth.app_version
-    results = []
-    for obj in payload.objects:
-        raw = obj.data.model_dump(mode="json")
-        item = Incoming(type=obj.type, uuid=obj.uuid, revision=obj.revision, base_revision=obj.base_revision,
-                        recorded_at=obj.recorded_at, data=obj.data, raw=raw)
-        results.append(apply_one(user, item, device_id=device_id, app_version=app_version))
-    return {"results": results, "cursor": current_cursor(), "serial_blocks": serial_blocks_for(user)}
+    items = [Incoming(type=obj.type, uuid=obj.uuid, revision=obj.revision, base_revision=obj.base_revision,
+                      recorded_at=obj.recorded_at, data=obj.data, raw=obj.data.model_dump(mode="json"))
+             for obj in payload.objects]
+    results = apply_batch(user, items, device_id=device_id, app_version=app_version)
+    return {"results": results, "cursor": current_cursor(),
+            "serial_blocks": serial_blocks_for(user, request.auth.device_id)}  # the token's phone
 
 
 class FileForm(Schema):

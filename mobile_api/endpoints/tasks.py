@@ -12,6 +12,7 @@ from inspections.models import ChecklistItem
 from seedreg.sync.feed import current_cursor
 
 from .. import services
+from ..download_cache import cached_download
 from ..schemas import ERRORS, Schema
 from ..selectors import (
     applicable_checklist_codes,
@@ -19,6 +20,7 @@ from ..selectors import (
     lots_for_businesses,
     my_open_tasks,
     open_rectifications_by_business,
+    phone_county_settings,
     reference_data,
 )
 from .directory import BusinessCard
@@ -112,6 +114,15 @@ class SerialBlockOut(Schema):
     free_numbers: list[int]
 
 
+class CountySettingsOut(Schema):
+    county_code: str
+    geofence_radius_m: int = Field(..., description="到达定位偏离登记地址超过此半径（米）的检查标记为“超出范围”")
+    max_accuracy_m: int = Field(..., description="定位精度差于此值（米）的到达标记为“定位精度不足”")
+    small_package_kg: float = Field(..., description="每件不足此重量（千克）的小包装按100千克为一个扦样单位")
+    rectification_days: int = Field(..., description="责令整改的默认期限（日）")
+    resample_exclusion_months: int = Field(..., description="同一主体同一作物不得重复抽样的期限（月）")
+
+
 class TasksDownload(Schema):
     cursor: int = Field(..., description="下载开始时的变更序号：之后用 GET /changes?since= 增量同步")
     generated_at: datetime.datetime
@@ -121,19 +132,20 @@ class TasksDownload(Schema):
     sampling_rules: list[SamplingRuleOut]
     primary_sample_rules: list[PrimarySampleRuleOut]
     serial_blocks: list[SerialBlockOut]
+    county_settings: CountySettingsOut = Field(..., description="本县设置：手机离线时按同样的规则提示和校验")
 
 
 def person(u) -> dict:
     return {"id": u.pk, "name": u.display_name, "enforcement_id": u.enforcement_id or ""}
 
 
-def serial_blocks_for(user) -> list[dict]:
+def serial_blocks_for(user, device_id: str) -> list[dict]:
     return [{"holder": block.holder, "doc_type": block.doc_type, "year": block.year,
              "first_number": block.first_number, "last_number": block.last_number, "free_numbers": free}
-            for block, free in services.top_up_serial_blocks(actor=user)]
+            for block, free in services.top_up_serial_blocks(actor=user, device_id=device_id)]
 
 
-def tasks_download(user, days: int) -> dict:
+def tasks_download(user, days: int, device_id: str) -> dict:
     cursor = current_cursor()  # before reading: a change made meanwhile is fetched again, not lost
     today = timezone.localdate()
     tasks = list(my_open_tasks(user, until=today + datetime.timedelta(days=days))[:200])
@@ -156,10 +168,19 @@ def tasks_download(user, days: int) -> dict:
             "checklist_codes": applicable_checklist_codes(card, items),
         })
     return {"cursor": cursor, "generated_at": timezone.now(), "tasks": out, **reference,
-            "serial_blocks": serial_blocks_for(user)}
+            "serial_blocks": serial_blocks_for(user, device_id), "county_settings": phone_county_settings(user)}
 
 
 @router.get("/tasks", response={200: TasksDownload, **ERRORS}, operation_id="tasks_download",
             summary="下载我的检查任务（今天及之后几天），含主体、证照、整改、库存批次、停售批次、检查项目、扦样规则、预留文书编号")
 def tasks(request, q: Query[TasksQuery]):
-    return tasks_download(request.auth.user, q.days)
+    """同一用户重复下载且数据未变时直接返回上次的结果（任何相关数据变更后立即重新生成）。"""
+    def render() -> bytes:
+        from ..api import api
+
+        body = TasksDownload.model_validate(tasks_download(request.auth.user, q.days,
+                                                           request.auth.device_id)).model_dump()
+        return api.renderer.render(request, body, response_status=200)
+
+    # Per phone: its serial blocks are its own.
+    return cached_download(request, "tasks", f"days={q.days}:device={request.auth.device_id}", render)

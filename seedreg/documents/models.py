@@ -49,7 +49,7 @@ class SerialBlockQuerySet(JurisdictionQuerySet, RegulatedQuerySet):
 
 
 class SerialBlock(RegulatedModel):
-    """Numbers reserved for a holder (an inspector pair's phones) to issue documents offline."""
+    """Numbers reserved for a holder (an inspector's phone) to issue documents offline."""
 
     county_code = models.CharField(_("县级区划代码"), max_length=6)
     doc_type = models.CharField(_("文书类型"), max_length=40)

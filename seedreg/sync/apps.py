@@ -6,3 +6,8 @@ class SyncConfig(AppConfig):
     name = "seedreg.sync"
     label = "sync"
     verbose_name = _("离线同步变更记录")
+
+    def ready(self):
+        from . import versions
+
+        versions.connect()

@@ -59,8 +59,8 @@ def test_the_query_count_does_not_grow_with_the_number_of_tasks(phone, clerk, sh
     assert len(five.captured_queries) == len(one.captured_queries)
 
 
-def test_each_inspector_gets_a_block_per_on_site_document_topped_up_only_when_low(phone, my_tasks, inspector,
-                                                                                inspector2):
+def test_each_phone_gets_a_block_per_on_site_document_topped_up_only_when_low(phone, my_tasks, inspector,
+                                                                            inspector2):
     first = phone.get("/tasks").json()["serial_blocks"]
     assert SerialBlock.objects.count() == 3
     phone.get("/tasks")
@@ -69,7 +69,12 @@ def test_each_inspector_gets_a_block_per_on_site_document_topped_up_only_when_lo
     assert SerialBlock.objects.count() == 6
     numbers = {(b["doc_type"], n) for b in first for n in b["free_numbers"]}
     assert not numbers & {(b["doc_type"], n) for b in partner for n in b["free_numbers"]}
-    assert {b["holder"] for b in first} == {f"inspector:{inspector.pk}"}
+    assert {b["holder"] for b in first} == {f"inspector:{inspector.pk}:phone-1"}
+    # The same inspector's second phone: blocks of its own, so the two never issue one number.
+    tablet = Phone(login(inspector, device_id="tablet-2")).get("/tasks").json()["serial_blocks"]
+    assert SerialBlock.objects.count() == 9
+    assert {b["holder"] for b in tablet} == {f"inspector:{inspector.pk}:tablet-2"}
+    assert not numbers & {(b["doc_type"], n) for b in tablet for n in b["free_numbers"]}
 
 
 def test_a_reassigned_task_is_dropped_from_the_old_phone_and_sent_to_the_new(phone, my_tasks, clerk, inspector,
@@ -82,3 +87,16 @@ def test_a_reassigned_task_is_dropped_from_the_old_phone_and_sent_to_the_new(pho
     assert [(c["kind"], c["id"], c["op"]) for c in mine] == [("task", str(my_tasks[0].pk), "delete")]
     theirs = newcomer.get("/changes", {"since": new_cursor}).json()["changes"]
     assert [(c["kind"], c["id"], c["op"]) for c in theirs] == [("task", str(my_tasks[0].pk), "upsert")]
+
+
+def test_the_download_carries_the_county_settings_the_phone_checks_offline(phone, my_tasks, chief):
+    from seedreg.regions.models import Station
+
+    assert phone.get("/tasks").json()["county_settings"] == {
+        "county_code": "211322", "geofence_radius_m": 300, "max_accuracy_m": 100, "small_package_kg": 5.0,
+        "rectification_days": 15, "resample_exclusion_months": 6}
+    station = Station.objects.get(region_id="211322")
+    station.settings = {**(station.settings or {}), "inspection_geofence_radius_m": 500, "rectification_days": 10}
+    station.save()  # as the station admin's settings page does: the next download shows it
+    settings = phone.get("/tasks").json()["county_settings"]
+    assert (settings["geofence_radius_m"], settings["rectification_days"]) == (500, 10)
