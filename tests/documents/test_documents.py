@@ -92,6 +92,7 @@ def test_a_visit_record_and_a_lab_report_of_one_year_get_different_serials(stati
     assert (visit_record.number, lab_report.number) == (1, 1)
     assert (visit_record.text, lab_report.text) == ("建种检〔2026〕第0001号", "建种检报〔2026〕第0001号")
 
+
 def test_two_counties_whose_stations_share_a_short_name_number_on_their_own(station, chief, outsider):
     # 建平县 and 建昌县 are both 建: a serial is unique in its county, not nationally.
     Station.objects.filter(region_id="211321").update(short_name=station.short_name)
