@@ -24,6 +24,11 @@ _TYPES: dict[str, DocumentType] = {}
 
 
 def register_document_type(code, *, label, abbreviation, template=None, public_status=None, can_view=None):
+    # A serial is unique across all types (建种检〔2026〕第0001号): two types with one abbreviation
+    # would both issue number 1 and the second document would fail to save.
+    clash = next((t.code for t in _TYPES.values() if t.abbreviation == abbreviation and t.code != code), None)
+    if clash:
+        raise ValueError(f"document types {clash!r} and {code!r} share the abbreviation {abbreviation!r}")
     _TYPES[code] = DocumentType(code, label, abbreviation, template, public_status, can_view)
     return _TYPES[code]
 
