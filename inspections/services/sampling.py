@@ -8,6 +8,7 @@ import math
 from decimal import Decimal, InvalidOperation
 
 from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,7 +27,9 @@ from ..models import (
     Sample,
     SamplingRecord,
     SamplingRule,
+    SealNumber,
     Visit,
+    normalise_seal,
 )
 from ._common import required_text, resent, uuid_kwargs
 from .draws import months_before
@@ -71,7 +74,7 @@ def suggested_quantity(crop: Crop) -> tuple[int | None, str]:
 
 
 def _seals(values, field, label):
-    seals = [str(v).strip() for v in values or () if str(v).strip()]
+    seals = [normalise_seal(v) for v in values or () if normalise_seal(v)]
     if not seals:
         raise InvalidInput(_("请填写%(label)s的封签编号。"), code="seals_required", label=label, fields={field: [_("必填")]})
     if len(set(seals)) != len(seals) or any(len(s) > 40 for s in seals):
@@ -89,8 +92,38 @@ def _decimal(value, field, label):
     return number
 
 
+class _Resent(Exception):
+    """The same sampling form (same client UUID) was stored by a concurrent request."""
+
+
+def record_sampling(visit: Visit, *, client_uuid=None, **kwargs) -> SamplingRecord:
+    """See ``_record_sampling``. A form sent twice at the same moment (a double click, a phone's
+    resend racing its first send) is stored once: the second call rolls back everything it did
+    (its serial number too, so no gap) and returns the record the first stored."""
+    try:
+        return _record_sampling(visit, client_uuid=client_uuid, **kwargs)
+    except _Resent:
+        return SamplingRecord.objects.get(client_uuid=client_uuid)
+
+
+def _seal_conflict(used, client_uuid):
+    """Conflict naming the seals already used and the form that used them (or _Resent when that
+    form is this one, stored by a concurrent request)."""
+    if client_uuid is not None and any(str(s.sample.sampling.client_uuid) == str(client_uuid) for s in used):
+        raise _Resent()
+    forms = sorted({s.sample.sampling.document.serial for s in used if s.sample.sampling.document_id})
+    return Conflict(_("封签编号 %(n)s 已用于%(forms)s，同一封签不能重复使用；请核对封签。"), code="seal_used",
+                    n="、".join(sorted(s.number for s in used)), forms="抽样单" + "、".join(forms) if forms else "其他样品",
+                    fields={"test_seals": [_("封签已使用")]})
+
+
+def _used_seals(county, numbers):
+    return list(SealNumber.objects.filter(county_code=county, number__in=numbers)
+                .select_related("sample__sampling__document"))
+
+
 @service
-def record_sampling(visit: Visit, *, actor, lot_size_kg, packages: int, test_seals, backup_seals,
+def _record_sampling(visit: Visit, *, actor, lot_size_kg, packages: int, test_seals, backup_seals,
                     backup_kept_at: str, lot=None, new_lot: dict | None = None, crop=None, lot_number: str = "",
                     variety: Variety | None = None, variety_name: str = "",
                     producer_name: str = "", label: dict | None = None, sample_quantity_g: int | None = None,
@@ -166,6 +199,9 @@ def record_sampling(visit: Visit, *, actor, lot_size_kg, packages: int, test_sea
     test, backup = _seals(test_seals, "test_seals", "检验样品"), _seals(backup_seals, "backup_seals", "备份样品")
     if set(test) & set(backup):
         raise InvalidInput(_("检验样品和备份样品的封签编号不能相同。"), code="seals_shared", fields={"backup_seals": [_("重复")]})
+    county = visit.region_code[:6]
+    if used := _used_seals(county, test + backup):
+        raise _seal_conflict(used, client_uuid)
     if business_signature is None and not business_refused_to_sign and not (business_signer or "").strip():
         raise InvalidInput(_("请被抽样单位签字，或记录其拒绝签字。"), code="business_signature_required",
                            fields={"business_signer": [_("必填")]})
@@ -190,7 +226,13 @@ def record_sampling(visit: Visit, *, actor, lot_size_kg, packages: int, test_sea
         from ..photos import process_signature
 
         record.business_signature.save("signature.png", ContentFile(process_signature(business_signature)), save=False)
-    record.save()
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError as exc:  # the client UUID: the same form stored a moment ago
+        if client_uuid is not None and SamplingRecord.objects.filter(client_uuid=client_uuid).exists():
+            raise _Resent() from exc
+        raise
     record.samplers.set(samplers)
     giver = visit.business.name if visit.business_id else visit.subject_name
     samples = []
@@ -200,6 +242,13 @@ def record_sampling(visit: Visit, *, actor, lot_size_kg, packages: int, test_sea
             raise Conflict(_("样品编号 %(c)s 已存在。"), code="sample_code_used", c=code)
         sample = Sample.objects.create(sampling=record, region_code=visit.region_code, role=role, code=code,
                                        seal_numbers=seals, quantity_g=quantity // 2, holder_user=actor)
+        try:
+            # The unique constraint decides between two forms saved at the same moment with one
+            # seal (the check above cannot see a transaction that has not committed yet).
+            with transaction.atomic():
+                SealNumber.objects.bulk_create([SealNumber(county_code=county, number=n, sample=sample) for n in seals])
+        except IntegrityError as exc:
+            raise _seal_conflict(_used_seals(county, test + backup), client_uuid) from exc
         # Custody starts when the business hands the sealed sample to the sampler.
         CustodyTransfer.objects.create(sample=sample, region_code=visit.region_code, from_party=giver[:100],
                                        to_user=actor, at=sampled_at, seals_intact=True, note="现场抽样封存",
