@@ -244,7 +244,22 @@ class FindingForm(ResendMixin):
         self.fields["finding_type"].queryset = FindingType.objects.all()
 
 
-class CloseVisitForm(PositionForm, NotInFuture):
+class SignaturesMixin:
+    """One signature image per inspector of the visit (their signature is the document's review)."""
+
+    def add_signature_fields(self, people):
+        self.signers = list(people)
+        for user in self.signers:
+            self.fields[f"signature_{user.pk}"] = forms.FileField(
+                label=_("%(name)s签名（图片）") % {"name": user.display_name}, required=False,
+                widget=forms.ClearableFileInput(attrs=IMAGE))
+
+    def inspector_signatures(self):
+        return {user: read_upload(self.cleaned_data.get(f"signature_{user.pk}")) for user in self.signers
+                if self.cleaned_data.get(f"signature_{user.pk}")}
+
+
+class CloseVisitForm(SignaturesMixin, PositionForm, NotInFuture):
     outcome = forms.ChoiceField(label=_("检查结论"), choices=Outcome.choices)
     refusal_account = forms.CharField(label=_("拒绝检查或抽样的情况"), widget=forms.Textarea(attrs={"rows": 2}),
                                       max_length=2000, required=False)
@@ -260,11 +275,15 @@ class CloseVisitForm(PositionForm, NotInFuture):
     ack_note = forms.CharField(label=_("拒签情况说明"), max_length=200, required=False)
     checked_out_at = forms.DateTimeField(label=_("离开时间（留空为现在）"), widget=DATETIME, required=False)
 
+    def __init__(self, *args, people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_signature_fields(people)
+
     def clean_checked_out_at(self):
         return self.clean_time("checked_out_at")
 
 
-class SamplingForm(ResendMixin):
+class SamplingForm(SignaturesMixin, ResendMixin):
     """The sampling form (抽样单): a lot from the dealer's ledger, or the label as read."""
 
     lot = forms.ModelChoiceField(label=_("种子批（经营者台账库存）"), queryset=None, required=False,
@@ -293,9 +312,10 @@ class SamplingForm(ResendMixin):
                                          widget=forms.ClearableFileInput(attrs=IMAGE))
     business_refused_to_sign = forms.BooleanField(label=_("被抽样单位拒绝签字"), required=False)
 
-    def __init__(self, *args, lots=None, **kwargs):
+    def __init__(self, *args, lots=None, people=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lot"].queryset = lots
+        self.add_signature_fields(people)
 
     def label(self):
         return {k: self.cleaned_data[k] for k in ("purity", "cleanliness", "germination", "moisture")

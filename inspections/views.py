@@ -414,7 +414,7 @@ def finding_create(request, pk):
 @staff_required
 def visit_close(request, pk):
     visit = _open_visit(request, pk)
-    form = forms.CloseVisitForm(_posted(request), request.FILES)
+    form = forms.CloseVisitForm(_posted(request), request.FILES, people=visit.inspectors.order_by("pk"))
 
     def act(data):
         services.close_visit(
@@ -422,7 +422,7 @@ def visit_close(request, pk):
             refusal_account=data["refusal_account"], rectification_items=forms.lines(data["rectification_items"]),
             rectification_days=data["rectification_days"], case_summary=data["case_summary"],
             ack_signature=forms.read_upload(data["ack_signature"]), ack_refused=data["ack_refused"],
-            ack_note=data["ack_note"], **_position(data))
+            ack_note=data["ack_note"], inspector_signatures=form.inspector_signatures(), **_position(data))
 
     return _visit_form_page(request, visit, form, "结束检查", act, submit="签退并出具笔录")
 
@@ -434,7 +434,8 @@ def sampling_create(request, pk):
     visit = _open_visit(request, pk)
     lots = (ledger.lots_held_by(visit.business).select_related("variety") if visit.business_id
             else SeedLot.objects.none())
-    form = _with_uuid(forms.SamplingForm(_posted(request), request.FILES, lots=lots))
+    form = _with_uuid(forms.SamplingForm(_posted(request), request.FILES, lots=lots,
+                                         people=visit.inspectors.order_by("pk")))
 
     def act(data):
         services.record_sampling(
@@ -444,7 +445,8 @@ def sampling_create(request, pk):
             test_seals=form.seals(data["test_seals"]), backup_seals=form.seals(data["backup_seals"]),
             backup_kept_at=data["backup_kept_at"], business_signer=data["business_signer"],
             business_signature=forms.read_upload(data["business_signature"]),
-            business_refused_to_sign=data["business_refused_to_sign"], client_uuid=data["client_uuid"])
+            business_refused_to_sign=data["business_refused_to_sign"], client_uuid=data["client_uuid"],
+            inspector_signatures=form.inspector_signatures())
 
     return _visit_form_page(request, visit, form, "抽样", act, submit="封样并出具抽样单")
 

@@ -8,6 +8,7 @@ from .visits import (
     CaseReferral,
     ChecklistAnswer,
     Finding,
+    InspectorSignature,
     Outcome,
     Photo,
     RectificationOrder,
@@ -16,7 +17,7 @@ from .visits import (
 
 __all__ = [
     "Campaign", "CampaignMode", "CaseReferral", "ChecklistAnswer", "ChecklistItem", "Complaint", "ConflictOfInterest",
-    "CustodyTransfer", "Draw", "DrawVerification", "Finding", "FindingType", "InspectorProfile", "Outcome", "Photo",
+    "CustodyTransfer", "Draw", "DrawVerification", "Finding", "FindingType", "InspectorProfile", "InspectorSignature", "Outcome", "Photo",
     "Plan", "PrimarySampleRule", "RectificationOrder", "Sample", "SamplingRecord", "SamplingRule", "SealNumber", "Season",
     "Task",
     "Visit", "normalise_seal",

@@ -34,6 +34,7 @@ from ..models import (
 from ._common import required_text, resent, uuid_kwargs
 from .draws import months_before
 from .onsite import onsite_serial
+from .signatures import signature_uri, store_inspector_signatures
 from .tasks import MIN_INSPECTORS
 
 LABEL_FIELDS = ("purity", "cleanliness", "germination", "moisture", "net_content", "production_date", "test_date",
@@ -129,14 +130,15 @@ def _record_sampling(visit: Visit, *, actor, lot_size_kg, packages: int, test_se
                     producer_name: str = "", label: dict | None = None, sample_quantity_g: int | None = None,
                     business_signer: str = "", business_signature: bytes | None = None,
                     business_refused_to_sign: bool = False, sampled_at=None, serial_number: int | None = None,
-                    client_uuid=None) -> SamplingRecord:
+                    client_uuid=None, inspector_signatures: dict | None = None) -> SamplingRecord:
     """Draw and seal a test sample and a backup sample at the visit, issue the sampling form
     (抽样单) and start the samples' chain of custody with the sampler who holds them.
 
     The lot is ``lot`` (picked from the dealer's ledger: it must be one the dealer holds), or
     ``new_lot`` (the label's values, registered through licensing's ``register_seed_lot``), or,
     for a peddler's unlabelled seed, only the label text (``crop``, ``variety_name``,
-    ``lot_number``). The label values are copied onto the form: the lot's when there is one."""
+    ``lot_number``). The label values are copied onto the form: the lot's when there is one.
+    ``inspector_signatures`` ({sampler: image bytes}) are the samplers' own signatures on the form."""
     if (existing := resent(SamplingRecord, client_uuid, visit.region_code)) is not None:
         return existing
     require(actor, "inspections.sample", visit)
@@ -234,6 +236,8 @@ def _record_sampling(visit: Visit, *, actor, lot_size_kg, packages: int, test_se
             raise _Resent() from exc
         raise
     record.samplers.set(samplers)
+    signers = store_inspector_signatures(inspector_signatures, people=samplers, region_code=visit.region_code,
+                                         signed_at=sampled_at, sampling=record)
     giver = visit.business.name if visit.business_id else visit.subject_name
     samples = []
     for role, seals in ((Sample.Role.TEST, test), (Sample.Role.BACKUP, backup)):
@@ -256,7 +260,7 @@ def _record_sampling(visit: Visit, *, actor, lot_size_kg, packages: int, test_se
         samples.append(sample)
     log_action(record, "inspections.sampling.recorded", actor=actor, parent=visit.business or visit,
                data={"samples": [s.code for s in samples], "test_seals": test, "backup_seals": backup})
-    record.document = _issue_form(record, actor=actor, serial=serial, samples=samples, samplers=samplers,
+    record.document = _issue_form(record, actor=actor, serial=serial, samples=samples, signers=signers,
                                   containers=containers)
     record.save(update_fields=["document"])
     return record
@@ -273,19 +277,11 @@ def _lot_label(lot) -> dict:
     return {k: str(v) for k, v in values.items() if v not in (None, "")}
 
 
-def _issue_form(record, *, actor, serial, samples, samplers, containers):
-    import base64
-
+def _issue_form(record, *, actor, serial, samples, signers, containers):
     from seedreg.documents.services import issue_document
 
-    context = {"record": record, "samples": samples, "samplers": samplers, "containers": containers,
-               "label": record.label, "visit": record.visit}
-    if record.business_signature:
-        record.business_signature.open("rb")
-        try:
-            context["signature_uri"] = "data:image/png;base64," + base64.b64encode(record.business_signature.read()).decode()
-        finally:
-            record.business_signature.close()
+    context = {"record": record, "samples": samples, "signers": signers, "containers": containers,
+               "label": record.label, "visit": record.visit, "signature_uri": signature_uri(record.business_signature)}
     return issue_document(source=record, doc_type="sampling_form", title=f"种子抽样单（{record.variety_name} {record.lot_number}）",
                           region_code=record.region_code, actor=actor, serial=serial, issued_at=record.sampled_at,
                           context=context)

@@ -251,3 +251,68 @@ def test_a_clerk_without_an_enforcement_id_cannot_do_visits(client, clerk, visit
     assert client.get(reverse("inspections:visit_start")).status_code == 403
     assert client.get(reverse("inspections:visit_close", args=[visit.pk])).status_code == 403
 
+
+# --- the inspectors' own signatures (their review of the on-site documents) ----------------------
+
+def drawn(shade):
+    """A signature image of its own (the PDF keeps one copy of identical images)."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (300, 120), (shade, shade, shade)).save(out, "PNG")
+    return out.getvalue()
+
+
+def pdf_images(document):
+    from pypdf import PdfReader
+
+    with document.pdf.open("rb") as f:
+        return sum(len(page.images) for page in PdfReader(io.BytesIO(f.read())).pages)
+
+
+def test_both_samplers_sign_the_sampling_form_and_the_pdf_shows_it(client, inspector, inspector2, visit, crops):
+    from inspections.models import InspectorSignature
+
+    login(client, inspector)
+    url = reverse("inspections:sampling_create", args=[visit.pk])
+    page = client.get(url).content.decode()
+    assert "张执法签名" in page and "刘执法签名" in page
+    assert client.post(url, sampling_payload(crop=crops["maize"].pk)).status_code == 302
+    signed = client.post(url, sampling_payload(
+        crop=crops["maize"].pk, test_seals="JP0201", backup_seals="JP0202",
+        **{f"signature_{inspector.pk}": upload(drawn(10), "a.png"),
+           f"signature_{inspector2.pk}": upload(drawn(90), "b.png")}))
+    assert signed.status_code == 302
+    unsigned_record, signed_record = SamplingRecord.objects.order_by("pk")
+    assert {s.inspector for s in InspectorSignature.objects.filter(sampling=signed_record)} == {inspector, inspector2}
+    # Each signature is an image (pypdf also lists its transparency mask as one).
+    assert pdf_images(signed_record.document) >= pdf_images(unsigned_record.document) + 2
+
+
+def test_inspectors_sign_the_visit_record_and_a_bad_image_writes_nothing(client, inspector, inspector2, visit):
+    from inspections.models import InspectorSignature
+
+    login(client, inspector)
+    url = reverse("inspections:visit_close", args=[visit.pk])
+    bad = client.post(url, {"outcome": "compliant", "ack_refused": "on", "ack_note": "拒签",
+                            f"signature_{inspector2.pk}": upload(b"not an image", "b.png")})
+    assert bad.status_code == 422 and "签名图片无效" in bad.content.decode()
+    assert not InspectorSignature.objects.exists() and Visit.objects.get().status == Visit.Status.OPEN
+    response = client.post(url, {"outcome": "compliant", "ack_refused": "on", "ack_note": "拒签",
+                                 f"signature_{inspector.pk}": upload(drawn(10), "a.png"),
+                                 f"signature_{inspector2.pk}": upload(drawn(90), "b.png")})
+    assert response.status_code == 302
+    visit.refresh_from_db()
+    assert InspectorSignature.objects.filter(visit=visit).count() == 2
+    assert pdf_images(visit.record_document) >= 2
+
+
+def test_only_the_visits_own_inspectors_may_sign(inspector, inspector3, visit):
+    from seedreg.errors import InvalidInput
+
+    with pytest.raises(InvalidInput) as refused:
+        services.close_visit(visit, actor=inspector, outcome="compliant", ack_refused=True, ack_note="拒签",
+                             inspector_signatures={inspector3: signature_png()})
+    assert refused.value.code == "signer_not_inspector"
+    visit.refresh_from_db()
+    assert visit.status == Visit.Status.OPEN
