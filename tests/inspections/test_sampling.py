@@ -181,32 +181,36 @@ def _concurrently(calls):
 
 
 @pytest.fixture
-def reference_data(db):
+def pair_after_a_flush(chief, inspector, inspector2):
+    """What a transactional test needs again: the reference data (an earlier transactional test
+    flushed it) and the two inspectors in the directory."""
     from tests.mobile_api.test_sync import reload_inspection_reference_data
 
     reload_inspection_reference_data()
-
-
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="two connections at once: PostgreSQL")
-def test_two_forms_with_one_seal_at_the_same_moment_store_one(reference_data, clerk, chief, inspector, inspector2,
-                                                               shops, crops):
     for person in (inspector, inspector2):
         services.save_inspector_profile(person, actor=chief)
+
+
+def on_postgres_at_once(test):
+    marks = (pytest.mark.postgres, pytest.mark.django_db(transaction=True),
+             pytest.mark.skipif(connection.vendor != "postgresql", reason="two connections at once: PostgreSQL"))
+    for mark in marks:
+        test = mark(test)
+    return test
+
+
+@on_postgres_at_once
+def test_two_forms_with_one_seal_at_the_same_moment_store_one(pair_after_a_flush, clerk, inspector, inspector2, shops,
+                                                               crops):
     visits = [second_visit(clerk, inspector, inspector2, shop) for shop in shops[:2]]
     outcomes = _concurrently([lambda v=v: sample(v, inspector, crops, sample_quantity_g=2000) for v in visits])
     assert sorted(map(str, outcomes))[1] == "seal_used" and outcomes.count("seal_used") == 1, outcomes
     assert SamplingRecord.objects.count() == 1 and SealNumber.objects.count() == 2
 
 
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="two connections at once: PostgreSQL")
-def test_one_form_sent_twice_at_the_same_moment_is_stored_once(reference_data, clerk, chief, inspector, inspector2,
+@on_postgres_at_once
+def test_one_form_sent_twice_at_the_same_moment_is_stored_once(pair_after_a_flush, clerk, inspector, inspector2,
                                                                 shops, crops):
-    for person in (inspector, inspector2):
-        services.save_inspector_profile(person, actor=chief)
     visit = second_visit(clerk, inspector, inspector2, shops[0])
     key = uuid.uuid4()
     outcomes = _concurrently([lambda: sample(visit, inspector, crops, sample_quantity_g=2000, client_uuid=key)] * 2)
