@@ -32,7 +32,8 @@ class InspectionsConfig(AppConfig):
         setting("rectification_days", 15, _("责令整改的默认期限（日）"), kind=int, minimum=1, maximum=180)
         register_document_type("draw_record", label=_("双随机抽查抽取记录"), abbreviation="种随",
                                template="inspections/documents/draw_record.html")
-        register_document_type("visit_record", label=_("现场检查笔录"), abbreviation="种检",
+        # 种查 (检查), not 种检: the lab's test report is 种检 (检验), and serials are unique across types.
+        register_document_type("visit_record", label=_("现场检查笔录"), abbreviation="种查",
                                template="inspections/documents/visit_record.html")
         register_document_type("rectification_order", label=_("责令整改通知书"), abbreviation="种整",
                                template="inspections/documents/rectification_order.html")

@@ -20,7 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pillow_heif
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 from seedreg.errors import InvalidInput
 
@@ -36,7 +36,11 @@ pillow_heif.register_heif_opener()
 # Pillow refuses decompression bombs above this; phones produce at most ~50 MP.
 Image.MAX_IMAGE_PIXELS = 120_000_000
 
-_EXIF_IFD, _GPS_IFD = 0x8769, 0x8825
+_EXIF_IFD, _GPS_IFD, _ORIENTATION_TAG = 0x8769, 0x8825, 0x0112
+# EXIF orientation → the transposition that shows the picture upright (as ImageOps.exif_transpose).
+_ORIENTATION = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
+                5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+                8: Image.Transpose.ROTATE_90}
 _DATETIME_ORIGINAL, _DATETIME, _OFFSET_ORIGINAL = 0x9003, 0x0132, 0x9011
 
 
@@ -129,6 +133,7 @@ def process_photo(data: bytes) -> ProcessedPhoto:
         if image.format not in ALLOWED_FORMATS:
             raise InvalidInput(_("只接受JPEG、PNG、HEIC或WebP照片。"), code="photo_type", fields={"photo": [_("格式不支持")]})
         exif = image.getexif()
+        orientation = exif.get(_ORIENTATION_TAG, 1)
         taken_at = _taken_at(exif)
         latitude, longitude = _gps(exif)
         if image.format in ("JPEG", "MPO"):
@@ -148,13 +153,17 @@ def process_photo(data: bytes) -> ProcessedPhoto:
         image.thumbnail((MIN_EDGE, MIN_EDGE), Image.Resampling.BICUBIC, reducing_gap=2.0)
     if image.mode not in ("RGB", "L"):
         image = image.convert("RGB")
-    # Rotate after shrinking: fewer pixels to move.
-    image = ImageOps.exif_transpose(image)
-    stored = _jpeg(image, 85)
-    thumb = image.copy()
-    thumb.thumbnail((THUMB_EDGE, THUMB_EDGE), Image.Resampling.BICUBIC, reducing_gap=2.0)
-    return ProcessedPhoto(image=stored, thumbnail=_jpeg(thumb, 80), width=image.width, height=image.height,
-                          taken_at=taken_at, latitude=latitude, longitude=longitude)
+    # The thumbnail is made from a box-reduced copy (``reduce``: integer factor, far cheaper than
+    # resampling the stored image), and both are rotated after shrinking (fewer pixels to move).
+    # The orientation comes from the EXIF read above: nothing is parsed twice.
+    factor = max(1, max(image.size) // THUMB_EDGE)  # 2000 px → 333 px, then a small resample to 320
+    thumb = image.reduce(factor) if factor > 1 else image.copy()
+    thumb.thumbnail((THUMB_EDGE, THUMB_EDGE), Image.Resampling.BICUBIC)
+    method = _ORIENTATION.get(orientation) if isinstance(orientation, int) else None  # a broken tag: as is
+    if method is not None:
+        image, thumb = image.transpose(method), thumb.transpose(method)
+    return ProcessedPhoto(image=_jpeg(image, 85), thumbnail=_jpeg(thumb, 80), width=image.width,
+                          height=image.height, taken_at=taken_at, latitude=latitude, longitude=longitude)
 
 
 def process_signature(data: bytes) -> bytes:

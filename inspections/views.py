@@ -4,6 +4,7 @@ selectors read within the user's jurisdiction (outside it: 404)."""
 from __future__ import annotations
 
 import datetime
+import uuid
 from decimal import Decimal
 
 from django.contrib import messages
@@ -12,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from licensing.models import Business
+from licensing.models import Business, SeedLot
 from licensing.views import _form_page, staff_required
 from seedreg.errors import DomainError, NotFound, PermissionDenied
 from seedreg.regions.models import Region
@@ -302,3 +303,166 @@ def visit_detail(request, pk):
         "answers": visit.answers.select_related("item").order_by("item__position"),
         "findings": visit.findings.select_related("finding_type").prefetch_related("photos"),
         "samplings": visit.samplings.select_related("crop", "document").prefetch_related("samples")})
+
+
+# --- doing a visit: check-in, checklist, findings, sampling, check-out -----------------------------
+# The phone app does the same through the mobile API; both call the same services. The actor
+# is the signed-in inspector; the service refuses anyone who may not inspect (403 on the form).
+
+def _open_visit(request, pk):
+    """The visit if the user may see it (else 404) and may work on it (else 403)."""
+    from seedreg.accounts.permissions import require
+
+    visit = Visit.objects.select_related("business", "task").get_visible(request.user, pk=pk)
+    require(request.user, "inspections.visit", visit)
+    return visit
+
+
+def _posted(request):
+    """The POST data when the form was posted (even empty: an empty post is a form with errors)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _may_inspect(request):
+    if not request.user.can_inspect:
+        raise PermissionDenied()
+
+
+def _position(data):
+    return {"latitude": data.get("latitude"), "longitude": data.get("longitude"), "accuracy_m": data.get("accuracy_m")}
+
+
+def _visit_form_page(request, visit, form, title, act, submit="保存"):
+    """A form of an open visit: ``act(cleaned_data)`` calls the service; back to the visit."""
+    detail = reverse("inspections:visit_detail", args=[visit.pk])
+
+    def apply(data):
+        act(data)
+        return detail
+
+    return _form_page(request, form, f"{title}：{visit.subject_name}", apply, submit=submit, back=detail)
+
+
+def _with_uuid(form):
+    """A fresh resend id on the form shown (kept when the form comes back with errors)."""
+    if not form.is_bound:
+        form.initial.setdefault("client_uuid", uuid.uuid4())
+    return form
+
+
+@staff_required
+def visit_start(request, task_pk=None):
+    _may_inspect(request)
+    task = Task.objects.select_related("business").get_visible(request.user, pk=task_pk) if task_pk else None
+    form = _with_uuid(forms.StartVisitForm(_posted(request), user=request.user, task=task,
+                                           inspectors=selectors.inspectors_of(_county(request))))
+
+    def apply(data):
+        partners = list(data["partners"])
+        visit = services.start_visit(
+            actor=request.user, task=task, business=None if task else data["business"],
+            inspectors=[request.user, *partners] if partners or task is None else (),
+            checked_in_at=data["checked_in_at"], client_uuid=data["client_uuid"], **_position(data))
+        return reverse("inspections:visit_detail", args=[visit.pk])
+
+    title = f"现场检查签到：{task.business.name}" if task else "现场检查签到"
+    return _form_page(request, form, title, apply, submit="签到",
+                      back=reverse("inspections:task_list" if task else "inspections:campaign_list"))
+
+
+@staff_required
+def peddler_visit(request):
+    _may_inspect(request)
+    county = _county(request)
+    townships = list(Region.objects.filter(parent_id=county, level=Region.Level.TOWNSHIP)
+                     .values_list("code", "name"))
+    form = _with_uuid(forms.PeddlerVisitForm(_posted(request), user=request.user, townships=townships,
+                                             inspectors=selectors.inspectors_of(county)))
+
+    def apply(data):
+        visit = services.start_visit(
+            actor=request.user, inspectors=[request.user, *data["partners"]], region_code=data["region_code"],
+            peddler_location=data["peddler_location"], peddler_description=data["peddler_description"],
+            goods_sold=data["goods_sold"], farmer_own_surplus=data["farmer_own_surplus"],
+            checked_in_at=data["checked_in_at"], client_uuid=data["client_uuid"], **_position(data))
+        return reverse("inspections:visit_detail", args=[visit.pk])
+
+    return _form_page(request, form, "登记流动商贩检查（集市）", apply, submit="签到",
+                      back=reverse("inspections:task_list"))
+
+
+@staff_required
+def visit_checklist(request, pk):
+    visit = _open_visit(request, pk)
+    answers = {a.item.code: (a.answer, a.note) for a in visit.answers.select_related("item")}
+    form = forms.ChecklistForm(_posted(request), items=services.checklist_for(visit), answers=answers,
+                               hints=services.checklist_hints(visit))
+
+    return _visit_form_page(request, visit, form, "检查项目",
+                            lambda data: services.answer_checklist(visit, actor=request.user, answers=form.answers()))
+
+
+@staff_required
+def finding_create(request, pk):
+    visit = _open_visit(request, pk)
+    form = _with_uuid(forms.FindingForm(_posted(request), request.FILES))
+
+    def act(data):
+        services.record_finding(visit, actor=request.user, finding_type=data["finding_type"].code,
+                                description=data["description"], photos=[(f.name, f.read()) for f in data["photos"]],
+                                client_uuid=data["client_uuid"])
+
+    return _visit_form_page(request, visit, form, "记录检查发现", act)
+
+
+@staff_required
+def visit_close(request, pk):
+    visit = _open_visit(request, pk)
+    form = forms.CloseVisitForm(_posted(request), request.FILES, people=visit.inspectors.order_by("pk"))
+
+    def act(data):
+        services.close_visit(
+            visit, actor=request.user, outcome=data["outcome"], checked_out_at=data["checked_out_at"],
+            refusal_account=data["refusal_account"], rectification_items=forms.lines(data["rectification_items"]),
+            rectification_days=data["rectification_days"], case_summary=data["case_summary"],
+            ack_signature=forms.read_upload(data["ack_signature"]), ack_refused=data["ack_refused"],
+            ack_note=data["ack_note"], inspector_signatures=form.inspector_signatures(), **_position(data))
+
+    return _visit_form_page(request, visit, form, "结束检查", act, submit="签退并出具笔录")
+
+
+@staff_required
+def sampling_create(request, pk):
+    from licensing import selectors as ledger
+
+    visit = _open_visit(request, pk)
+    lots = (ledger.lots_held_by(visit.business).select_related("variety") if visit.business_id
+            else SeedLot.objects.none())
+    form = _with_uuid(forms.SamplingForm(_posted(request), request.FILES, lots=lots,
+                                         people=visit.inspectors.order_by("pk")))
+
+    def act(data):
+        services.record_sampling(
+            visit, actor=request.user, lot=data["lot"], crop=data["crop"], variety_name=data["variety_name"],
+            lot_number=data["lot_number"], producer_name=data["producer_name"], label=form.label(),
+            lot_size_kg=data["lot_size_kg"], packages=data["packages"], sample_quantity_g=data["sample_quantity_g"],
+            test_seals=form.seals(data["test_seals"]), backup_seals=form.seals(data["backup_seals"]),
+            backup_kept_at=data["backup_kept_at"], business_signer=data["business_signer"],
+            business_signature=forms.read_upload(data["business_signature"]),
+            business_refused_to_sign=data["business_refused_to_sign"], client_uuid=data["client_uuid"],
+            inspector_signatures=form.inspector_signatures())
+
+    return _visit_form_page(request, visit, form, "抽样", act, submit="封样并出具抽样单")
+
+
+@staff_required
+def rectification_conclude(request, pk):
+    order = RectificationOrder.objects.select_related("business").get_visible(request.user, pk=pk)
+    form = forms.ConcludeRectificationForm(_posted(request))
+
+    def apply(data):
+        services.conclude_rectification(order, actor=request.user, rectified=data["rectified"], note=data["note"])
+        return reverse("inspections:rectification_list")
+
+    return _form_page(request, form, f"整改复查：{order.business.name}", apply,
+                      back=reverse("inspections:rectification_list"))

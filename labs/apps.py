@@ -32,8 +32,8 @@ class LabsConfig(AppConfig):
         register_schedule("检验：期限提醒", "labs.tasks.watch_deadlines", crontab={"minute": "20", "hour": "6"},
                           description="样品逾期未检、报告未送达、异议期将届满、复检逾期")
         register_job(WATCH_JOB, _("检验期限提醒"), max_age=datetime.timedelta(hours=26))
-        # 种检报, not 种检: the visit record (现场检查笔录) numbers its documents 种检.
-        register_document_type("lab_report", label=_("种子质量检验报告"), abbreviation="种检报",
+        # 种检 (检验); the visit record (现场检查笔录, 检查) is 种查.
+        register_document_type("lab_report", label=_("种子质量检验报告"), abbreviation="种检",
                                template="labs/documents/test_report.html", can_view=can_view_report)
         nav(_("检验样品"), "labs:queue", set(STATION_STAFF) | set(LAB_ROLES), order=300)
         nav(_("检验报告"), "labs:my_reports", {Role.DEALER}, order=30)

@@ -20,6 +20,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from inspections import services as inspections
 from licensing import services, tasks
 from licensing.demo import credit_code
 from licensing.models import Business, Crop, ImportJob
@@ -82,13 +83,31 @@ FORMS = {
         "approved_region_codes": "21"}),
     "outside_party_create": FormCase("licensing:outside_party_create", None, {
         "name": "吉林某种业有限公司", "kind": "producer", "home_region_text": "吉林省公主岭市"}),
+    # Doing a visit (inspections): the inspector at the web pages, on an open visit at the shop.
+    "visit_start": FormCase("inspections:visit_start", None, {
+        "business": "shop", "partners": "inspector2", "latitude": "41.40", "longitude": "119.64", "accuracy_m": "10",
+        "checked_in_at": "2026-03-01T09:30"}, user="inspector"),
+    "peddler_visit": FormCase("inspections:peddler_visit", None, {
+        "region_code": "211322102", "peddler_location": "建平镇大集东口", "peddler_description": "三轮车，男",
+        "goods_sold": "散装玉米种子", "partners": "inspector2"}, user="inspector"),
+    "visit_checklist": FormCase("inspections:visit_checklist", "visit", {
+        "answer_label_complete": "no", "note_label_complete": "无检疫证明编号"}, user="inspector"),
+    "finding_create": FormCase("inspections:finding_create", "visit", {
+        "finding_type": "label_incomplete", "description": "标签缺少生产日期"}, user="inspector"),
+    "sampling_create": FormCase("inspections:sampling_create", "visit", {
+        "crop": "maize", "variety_name": "郑单958", "lot_number": "20260301A", "germination": "85",
+        "lot_size_kg": "1200", "packages": "480", "test_seals": "JP0001", "backup_seals": "JP0002",
+        "backup_kept_at": "县种子站样品室", "business_signer": "王丰收"}, user="inspector"),
+    "visit_close": FormCase("inspections:visit_close", "visit", {
+        "outcome": "compliant", "ack_refused": "on", "ack_note": "店主拒绝签字", "rectification_days": "10"},
+        user="inspector"),
     "login": FormCase("accounts:login", None, {"username": "nobody", "password": "wrong-password"}, user=""),
     "password_forgot": FormCase("portal:password_forgot", None, {"step": "request", "phone": "13900000078"}, user=""),
 }
 
 
 @pytest.fixture
-def world(clerk, chief, inspector, crops, varieties):  # noqa: F811
+def world(clerk, chief, inspector, inspector2, crops, varieties):  # noqa: F811
     shop = make_business(clerk)
     producer = make_business(clerk, "建平县丰禾种业有限公司", serial=2, kind="producer")
     outsider = make_user(region=CHAOYANG_COUNTY)
@@ -98,8 +117,12 @@ def world(clerk, chief, inspector, crops, varieties):  # noqa: F811
             producer, actor=clerk, number="B(辽朝)农种许字(2019)第0012号", issued_on=timezone.localdate() - datetime.timedelta(days=900),
             expires_on=timezone.localdate() + datetime.timedelta(days=300), crops=[crops["maize"]],
             issuing_organ="朝阳市农业农村局")
+        for user in (inspector, inspector2):
+            inspections.save_inspector_profile(user, actor=chief)
+        visit = inspections.start_visit(actor=inspector, business=shop, inspectors=[inspector, inspector2])
     people = {"clerk": clerk, "chief": chief, "inspector": inspector, "": None}
-    objects = {"shop": shop, "producer": producer, "licence": licence, "foreign": foreign}
+    objects = {"shop": shop, "producer": producer, "licence": licence, "foreign": foreign, "visit": visit,
+               "inspector2": inspector2}
     return people, objects
 
 
@@ -111,6 +134,8 @@ def resolve_payload(payload, objects):
             real[key] = objects[value].pk
         elif key == "principal_licence_number":
             real[key] = objects["licence"].number
+        elif key in ("business", "partners"):  # a person or business of the world
+            real[key] = objects[value].pk
         elif key == "crops" or key == "crop":
             real[key] = Crop.objects.get(code=value).pk
         else:
@@ -118,7 +143,7 @@ def resolve_payload(payload, objects):
     return real
 
 
-WATCHED_APPS = ("licensing", "audit", "outbox", "notifications", "documents", "accounts")
+WATCHED_APPS = ("licensing", "inspections", "audit", "outbox", "notifications", "documents", "accounts")
 
 
 def snapshot():

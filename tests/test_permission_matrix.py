@@ -195,6 +195,17 @@ MATRIX: dict[str, Row] = {
     "inspections:draw_verify": Row(access(403, chief=302, clerk=302), obj="draw", method="POST"),
     "inspections:draw_publish": Row(access(403, chief=302), obj="draw", method="POST"),
     # Published draws are public (双随机 results are announced).
+    # Doing a visit at the web pages: people who may inspect (an enforcement ID: the chief and the
+    # inspectors); the rest of the staff are refused (403), other counties' visits are 404.
+    "inspections:visit_start": Row(access(403, chief=200, inspector=200, foreign=200)),
+    "inspections:peddler_visit": Row(access(403, chief=200, inspector=200, foreign=200)),
+    "inspections:task_visit_start": Row(access(403, chief=200, inspector=200), obj="task"),
+    "inspections:visit_checklist": Row(access(403, chief=200, inspector=200), obj="visit"),
+    "inspections:finding_create": Row(access(403, chief=200, inspector=200), obj="visit"),
+    "inspections:sampling_create": Row(access(403, chief=200, inspector=200), obj="visit"),
+    "inspections:visit_close": Row(access(403, chief=200, inspector=200), obj="visit"),
+    # The follow-up's conclusion: the form for the county's staff; the service decides who submits.
+    "inspections:rectification_conclude": Row(access(200), obj="rectification"),
     "inspections:public_index": Row(public(200)),
     "inspections:public_draw": Row(public(200), obj="published_draw"),
     # --- labs (the same intent as tests/labs/test_pages.py's EXPECTED) --------------------------
@@ -325,7 +336,10 @@ def inspections_world(clerk, chief, inspector, inspector2, shop, crops):  # noqa
         task = inspections.create_task(actor=clerk, business=shop, kind="ad_hoc",
                                        due_on=today + datetime.timedelta(days=5), inspectors=[inspector, inspector2])
         visit = inspections.start_visit(actor=inspector, task=task)
-    return {"plan_pk": plan.pk, "campaign": campaign, "draw": draw, "published_draw": published, "user_pk": inspector.pk,
+        earlier = inspections.start_visit(actor=inspector, business=shop, inspectors=[inspector, inspector2])
+        inspections.record_finding(earlier, actor=inspector, finding_type="label_incomplete", description="标签不全")
+        inspections.close_visit(earlier, actor=inspector, outcome="rectification", ack_refused=True, ack_note="拒签")
+    return {"rectification": earlier.rectification, "task_pk": task.pk, "plan_pk": plan.pk, "campaign": campaign, "draw": draw, "published_draw": published, "user_pk": inspector.pk,
             "profile_pk": profiles[0].pk, "complaint": complaint, "task": task, "visit": visit,
             "business_pk": shop.pk}
 

@@ -2,12 +2,13 @@ from .draws import Draw, DrawVerification
 from .people import Complaint, ConflictOfInterest, InspectorProfile
 from .plans import Campaign, CampaignMode, Plan, Season
 from .rules import ChecklistItem, FindingType, PrimarySampleRule, SamplingRule
-from .sampling import CustodyTransfer, Sample, SamplingRecord
+from .sampling import CustodyTransfer, Sample, SamplingRecord, SealNumber, normalise_seal
 from .tasks import Task
 from .visits import (
     CaseReferral,
     ChecklistAnswer,
     Finding,
+    InspectorSignature,
     Outcome,
     Photo,
     RectificationOrder,
@@ -16,7 +17,8 @@ from .visits import (
 
 __all__ = [
     "Campaign", "CampaignMode", "CaseReferral", "ChecklistAnswer", "ChecklistItem", "Complaint", "ConflictOfInterest",
-    "CustodyTransfer", "Draw", "DrawVerification", "Finding", "FindingType", "InspectorProfile", "Outcome", "Photo",
-    "Plan", "PrimarySampleRule", "RectificationOrder", "Sample", "SamplingRecord", "SamplingRule", "Season", "Task",
-    "Visit",
+    "CustodyTransfer", "Draw", "DrawVerification", "Finding", "FindingType", "InspectorProfile", "InspectorSignature", "Outcome", "Photo",
+    "Plan", "PrimarySampleRule", "RectificationOrder", "Sample", "SamplingRecord", "SamplingRule", "SealNumber", "Season",
+    "Task",
+    "Visit", "normalise_seal",
 ]

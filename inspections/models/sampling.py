@@ -2,6 +2,8 @@
 of custody. The lab app (labs) receives samples through ``record_custody_transfer`` and finds
 them with ``selectors.sample_by_code``."""
 
+import unicodedata
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -130,3 +132,28 @@ class CustodyTransfer(RegulatedModel):
         giver = self.from_user.display_name if self.from_user_id else self.from_party
         taker = self.to_user.display_name if self.to_user_id else self.to_party
         return f"{self.sample.code}：{giver} → {taker}"
+
+
+def normalise_seal(number: str) -> str:
+    """The form a seal number is compared in: full-width characters as half-width (NFKC), no
+    surrounding or inner spaces, Latin letters in capitals (ＪＰ０００１, jp 0001 and JP0001 are one
+    seal)."""
+    return unicodedata.normalize("NFKC", str(number)).replace(" ", "").strip().upper()
+
+
+class SealNumber(RegulatedModel):
+    """One numbered seal (封签) used on a sample. The county's station issues the numbered seals,
+    so a number is used once in the county: the unique constraint is what stops a second
+    sampling form (from the web, a phone, or two at the same moment) from reusing one."""
+
+    county_code = models.CharField(_("县级区划"), max_length=6)
+    number = models.CharField(_("封签编号"), max_length=40)
+    sample = models.ForeignKey(Sample, models.PROTECT, related_name="seals", verbose_name=_("样品"))
+
+    class Meta:
+        verbose_name = _("封签编号")
+        verbose_name_plural = _("封签编号")
+        constraints = [models.UniqueConstraint(fields=["county_code", "number"], name="seal_number_once_per_county")]
+
+    def __str__(self):
+        return self.number

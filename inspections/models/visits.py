@@ -236,3 +236,34 @@ class CaseReferral(RegulatedModel):
 
     def __str__(self):
         return f"移送立案：{self.visit}"
+
+
+class InspectorSignature(RegulatedModel):
+    """An inspector's own signature on an on-site document (visit record, rectification order,
+    sampling form): the two inspectors' signatures are the document's review (DESIGN.md section 4,
+    Enforcement documents). The image is re-encoded like every uploaded picture."""
+
+    region_code = models.CharField(_("所属区划"), max_length=12, db_index=True)
+    inspector = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("执法人员"))
+    visit = models.ForeignKey(Visit, models.PROTECT, null=True, blank=True, related_name="inspector_signatures",
+                              verbose_name=_("现场检查"))
+    sampling = models.ForeignKey("inspections.SamplingRecord", models.PROTECT, null=True, blank=True,
+                                 related_name="inspector_signatures", verbose_name=_("抽样记录"))
+    image = models.FileField(_("签名"), upload_to=signature_path)
+    signed_at = models.DateTimeField(_("签名时间"), default=timezone.now)
+
+    objects = InspectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("执法人员签名")
+        verbose_name_plural = _("执法人员签名")
+        ordering = ["inspector_id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(visit__isnull=True) ^ models.Q(sampling__isnull=True),
+                                   name="inspector_signature_one_document"),
+            models.UniqueConstraint(fields=["visit", "inspector"], name="inspector_signs_visit_once"),
+            models.UniqueConstraint(fields=["sampling", "inspector"], name="inspector_signs_sampling_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.inspector}签名"

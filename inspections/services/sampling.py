@@ -8,6 +8,7 @@ import math
 from decimal import Decimal, InvalidOperation
 
 from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,11 +27,14 @@ from ..models import (
     Sample,
     SamplingRecord,
     SamplingRule,
+    SealNumber,
     Visit,
+    normalise_seal,
 )
 from ._common import required_text, resent, uuid_kwargs
 from .draws import months_before
 from .onsite import onsite_serial
+from .signatures import signature_uri, store_inspector_signatures
 from .tasks import MIN_INSPECTORS
 
 LABEL_FIELDS = ("purity", "cleanliness", "germination", "moisture", "net_content", "production_date", "test_date",
@@ -71,7 +75,7 @@ def suggested_quantity(crop: Crop) -> tuple[int | None, str]:
 
 
 def _seals(values, field, label):
-    seals = [str(v).strip() for v in values or () if str(v).strip()]
+    seals = [normalise_seal(v) for v in values or () if normalise_seal(v)]
     if not seals:
         raise InvalidInput(_("请填写%(label)s的封签编号。"), code="seals_required", label=label, fields={field: [_("必填")]})
     if len(set(seals)) != len(seals) or any(len(s) > 40 for s in seals):
@@ -89,21 +93,52 @@ def _decimal(value, field, label):
     return number
 
 
+class _Resent(Exception):
+    """The same sampling form (same client UUID) was stored by a concurrent request."""
+
+
+def record_sampling(visit: Visit, *, client_uuid=None, **kwargs) -> SamplingRecord:
+    """See ``_record_sampling``. A form sent twice at the same moment (a double click, a phone's
+    resend racing its first send) is stored once: the second call rolls back everything it did
+    (its serial number too, so no gap) and returns the record the first stored."""
+    try:
+        return _record_sampling(visit, client_uuid=client_uuid, **kwargs)
+    except _Resent:
+        return SamplingRecord.objects.get(client_uuid=client_uuid)
+
+
+def _seal_conflict(used, client_uuid):
+    """Conflict naming the seals already used and the form that used them (or _Resent when that
+    form is this one, stored by a concurrent request)."""
+    if client_uuid is not None and any(str(s.sample.sampling.client_uuid) == str(client_uuid) for s in used):
+        raise _Resent()
+    forms = sorted({s.sample.sampling.document.serial for s in used if s.sample.sampling.document_id})
+    return Conflict(_("封签编号 %(n)s 已用于%(forms)s，同一封签不能重复使用；请核对封签。"), code="seal_used",
+                    n="、".join(sorted(s.number for s in used)), forms="抽样单" + "、".join(forms) if forms else "其他样品",
+                    fields={"test_seals": [_("封签已使用")]})
+
+
+def _used_seals(county, numbers):
+    return list(SealNumber.objects.filter(county_code=county, number__in=numbers)
+                .select_related("sample__sampling__document"))
+
+
 @service
-def record_sampling(visit: Visit, *, actor, lot_size_kg, packages: int, test_seals, backup_seals,
+def _record_sampling(visit: Visit, *, actor, lot_size_kg, packages: int, test_seals, backup_seals,
                     backup_kept_at: str, lot=None, new_lot: dict | None = None, crop=None, lot_number: str = "",
                     variety: Variety | None = None, variety_name: str = "",
                     producer_name: str = "", label: dict | None = None, sample_quantity_g: int | None = None,
                     business_signer: str = "", business_signature: bytes | None = None,
                     business_refused_to_sign: bool = False, sampled_at=None, serial_number: int | None = None,
-                    client_uuid=None) -> SamplingRecord:
+                    client_uuid=None, inspector_signatures: dict | None = None) -> SamplingRecord:
     """Draw and seal a test sample and a backup sample at the visit, issue the sampling form
     (抽样单) and start the samples' chain of custody with the sampler who holds them.
 
     The lot is ``lot`` (picked from the dealer's ledger: it must be one the dealer holds), or
     ``new_lot`` (the label's values, registered through licensing's ``register_seed_lot``), or,
     for a peddler's unlabelled seed, only the label text (``crop``, ``variety_name``,
-    ``lot_number``). The label values are copied onto the form: the lot's when there is one."""
+    ``lot_number``). The label values are copied onto the form: the lot's when there is one.
+    ``inspector_signatures`` ({sampler: image bytes}) are the samplers' own signatures on the form."""
     if (existing := resent(SamplingRecord, client_uuid, visit.region_code)) is not None:
         return existing
     require(actor, "inspections.sample", visit)
@@ -166,6 +201,9 @@ def record_sampling(visit: Visit, *, actor, lot_size_kg, packages: int, test_sea
     test, backup = _seals(test_seals, "test_seals", "检验样品"), _seals(backup_seals, "backup_seals", "备份样品")
     if set(test) & set(backup):
         raise InvalidInput(_("检验样品和备份样品的封签编号不能相同。"), code="seals_shared", fields={"backup_seals": [_("重复")]})
+    county = visit.region_code[:6]
+    if used := _used_seals(county, test + backup):
+        raise _seal_conflict(used, client_uuid)
     if business_signature is None and not business_refused_to_sign and not (business_signer or "").strip():
         raise InvalidInput(_("请被抽样单位签字，或记录其拒绝签字。"), code="business_signature_required",
                            fields={"business_signer": [_("必填")]})
@@ -190,8 +228,16 @@ def record_sampling(visit: Visit, *, actor, lot_size_kg, packages: int, test_sea
         from ..photos import process_signature
 
         record.business_signature.save("signature.png", ContentFile(process_signature(business_signature)), save=False)
-    record.save()
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError as exc:  # the client UUID: the same form stored a moment ago
+        if client_uuid is not None and SamplingRecord.objects.filter(client_uuid=client_uuid).exists():
+            raise _Resent() from exc
+        raise
     record.samplers.set(samplers)
+    signers = store_inspector_signatures(inspector_signatures, people=samplers, region_code=visit.region_code,
+                                         signed_at=sampled_at, sampling=record)
     giver = visit.business.name if visit.business_id else visit.subject_name
     samples = []
     for role, seals in ((Sample.Role.TEST, test), (Sample.Role.BACKUP, backup)):
@@ -200,6 +246,13 @@ def record_sampling(visit: Visit, *, actor, lot_size_kg, packages: int, test_sea
             raise Conflict(_("样品编号 %(c)s 已存在。"), code="sample_code_used", c=code)
         sample = Sample.objects.create(sampling=record, region_code=visit.region_code, role=role, code=code,
                                        seal_numbers=seals, quantity_g=quantity // 2, holder_user=actor)
+        try:
+            # The unique constraint decides between two forms saved at the same moment with one
+            # seal (the check above cannot see a transaction that has not committed yet).
+            with transaction.atomic():
+                SealNumber.objects.bulk_create([SealNumber(county_code=county, number=n, sample=sample) for n in seals])
+        except IntegrityError as exc:
+            raise _seal_conflict(_used_seals(county, test + backup), client_uuid) from exc
         # Custody starts when the business hands the sealed sample to the sampler.
         CustodyTransfer.objects.create(sample=sample, region_code=visit.region_code, from_party=giver[:100],
                                        to_user=actor, at=sampled_at, seals_intact=True, note="现场抽样封存",
@@ -207,7 +260,7 @@ def record_sampling(visit: Visit, *, actor, lot_size_kg, packages: int, test_sea
         samples.append(sample)
     log_action(record, "inspections.sampling.recorded", actor=actor, parent=visit.business or visit,
                data={"samples": [s.code for s in samples], "test_seals": test, "backup_seals": backup})
-    record.document = _issue_form(record, actor=actor, serial=serial, samples=samples, samplers=samplers,
+    record.document = _issue_form(record, actor=actor, serial=serial, samples=samples, signers=signers,
                                   containers=containers)
     record.save(update_fields=["document"])
     return record
@@ -224,19 +277,11 @@ def _lot_label(lot) -> dict:
     return {k: str(v) for k, v in values.items() if v not in (None, "")}
 
 
-def _issue_form(record, *, actor, serial, samples, samplers, containers):
-    import base64
-
+def _issue_form(record, *, actor, serial, samples, signers, containers):
     from seedreg.documents.services import issue_document
 
-    context = {"record": record, "samples": samples, "samplers": samplers, "containers": containers,
-               "label": record.label, "visit": record.visit}
-    if record.business_signature:
-        record.business_signature.open("rb")
-        try:
-            context["signature_uri"] = "data:image/png;base64," + base64.b64encode(record.business_signature.read()).decode()
-        finally:
-            record.business_signature.close()
+    context = {"record": record, "samples": samples, "signers": signers, "containers": containers,
+               "label": record.label, "visit": record.visit, "signature_uri": signature_uri(record.business_signature)}
     return issue_document(source=record, doc_type="sampling_form", title=f"种子抽样单（{record.variety_name} {record.lot_number}）",
                           region_code=record.region_code, actor=actor, serial=serial, issued_at=record.sampled_at,
                           context=context)

@@ -4,7 +4,6 @@ with the business's acknowledgement and the on-site documents."""
 
 from __future__ import annotations
 
-import base64
 import datetime
 
 from django.core.files.base import ContentFile
@@ -34,6 +33,7 @@ from ..models import (
 from ._common import county_of, required_text, resent, uuid_kwargs
 from .onsite import onsite_serial
 from .people import _store_photo
+from .signatures import signature_uri, store_inspector_signatures
 from .tasks import MIN_INSPECTORS, check_pair, complete_task, new_task, refuse_conflicts
 
 RECTIFICATION_RULE = ("责令整改期限：自下达之日起{days}日，开始当日不计入，期间最后一日为法定休假日的顺延至休假日结束的次日"
@@ -280,12 +280,7 @@ def suggested_articles(visit: Visit) -> list[str]:
 def _issue(visit, *, actor, doc_type, title, context, serial, issued_at, recipients=()):
     from seedreg.documents.services import issue_document
 
-    if visit.ack_signature:
-        visit.ack_signature.open("rb")
-        try:
-            context["ack_signature_uri"] = "data:image/png;base64," + base64.b64encode(visit.ack_signature.read()).decode()
-        finally:
-            visit.ack_signature.close()
+    context["ack_signature_uri"] = signature_uri(visit.ack_signature)
     return issue_document(source=visit, doc_type=doc_type, title=title, region_code=visit.region_code, actor=actor,
                           serial=serial, issued_at=issued_at, context=context, recipients=recipients)
 
@@ -303,11 +298,13 @@ def close_visit(visit: Visit, *, actor, outcome: str, checked_out_at=None, latit
                 accuracy_m=None, refusal_account: str = "", rectification_items=(), rectification_days=None,
                 case_summary: str = "", ack_signature: bytes | None = None, ack_refused: bool = False,
                 ack_note: str = "", record_serial_number: int | None = None,
-                order_serial_number: int | None = None) -> Visit:
+                order_serial_number: int | None = None, inspector_signatures: dict | None = None) -> Visit:
     """Close the visit with its outcome. Two inspectors are required. A rectification order
     gets a deadline (Civil Code days) and a follow-up task; a case referral lists the articles
     the findings suggest. The visit record (and the order) are issued now, numbered from the
-    actor's reserved block when ``*_serial_number`` is given (issued offline on the phone)."""
+    actor's reserved block when ``*_serial_number`` is given (issued offline on the phone).
+    ``inspector_signatures`` ({inspector: image bytes}) are the inspectors' own signatures, shown
+    on the record and the order."""
     _open_visit(visit, actor)
     people = list(visit.inspectors.all().order_by("pk"))
     if len(people) < MIN_INSPECTORS:
@@ -359,11 +356,13 @@ def close_visit(visit: Visit, *, actor, outcome: str, checked_out_at=None, latit
 
             visit.ack_signature.save("signature.png", ContentFile(process_signature(ack_signature)), save=False)
         visit.save()
+    signers = store_inspector_signatures(inspector_signatures, people=people, region_code=visit.region_code,
+                                         signed_at=now, visit=visit)
 
     order = None
     if outcome == Outcome.RECTIFICATION:
         order = _order_rectification(visit, actor=actor, people=people, findings=findings, items=rectification_items,
-                                     days=rectification_days, issued_at=now, serial=order_serial)
+                                     days=rectification_days, issued_at=now, serial=order_serial, signers=signers)
     if outcome == Outcome.CASE:
         referral = CaseReferral.objects.create(
             visit=visit, region_code=visit.region_code, suggested_articles=suggested_articles(visit),
@@ -371,7 +370,8 @@ def close_visit(visit: Visit, *, actor, outcome: str, checked_out_at=None, latit
         log_action(referral, "inspections.visit.case_referred", actor=actor, parent=visit.business)
     document = _issue(visit, actor=actor, doc_type="visit_record",
                       title=f"现场检查笔录（{visit.subject_name}）", serial=record_serial, issued_at=now,
-                      context={"visit": visit, "inspectors": people, "findings": findings, "order": order,
+                      context={"visit": visit, "inspectors": people, "signers": signers, "findings": findings,
+                               "order": order,
                                "answers": list(visit.answers.select_related("item").order_by("item__position")),
                                "articles": suggested_articles(visit) if outcome == Outcome.CASE else []},
                       recipients=_dealer_users(visit.business))
@@ -382,7 +382,7 @@ def close_visit(visit: Visit, *, actor, outcome: str, checked_out_at=None, latit
     return visit
 
 
-def _order_rectification(visit, *, actor, people, findings, items, days, issued_at, serial):
+def _order_rectification(visit, *, actor, people, findings, items, days, issued_at, serial, signers):
     items = [i.strip() for i in items or () if i and i.strip()] or [f.description for f in findings]
     if not items:
         raise InvalidInput(_("请填写整改事项。"), code="rectification_items_required",
@@ -399,7 +399,8 @@ def _order_rectification(visit, *, actor, people, findings, items, days, issued_
                        reasons=["整改复查"], note=f"复查整改（期限{due:%Y-%m-%d}）")
     document = _issue(visit, actor=actor, doc_type="rectification_order",
                       title=f"责令整改通知书（{visit.business.name}）", serial=serial,
-                      issued_at=issued_at, context={"order": order, "visit": visit, "inspectors": people},
+                      issued_at=issued_at, context={"order": order, "visit": visit, "inspectors": people,
+                                                             "signers": signers},
                       recipients=_dealer_users(visit.business))
     order.document = document
     order.save(update_fields=["document"])

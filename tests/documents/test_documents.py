@@ -76,7 +76,7 @@ def test_serials_are_consecutive_per_county_type_and_year(station, chief):
 
 def test_every_document_type_has_its_own_abbreviation():
     """The serial text is unique: two types sharing an abbreviation (the visit record and the
-    lab report were both 种检) gave the first lab report of a year the visit record's serial,
+    lab report were both 种检; the visit record is now 种查) gave the first lab report of a year the visit record's serial,
     and issuing it failed with an integrity error (found by tests/test_regulatory_loop.py)."""
     abbreviations = [t.abbreviation for t in document_types().values()]
     assert len(abbreviations) == len(set(abbreviations)), sorted(abbreviations)
@@ -90,7 +90,7 @@ def test_a_visit_record_and_a_lab_report_of_one_year_get_different_serials(stati
         visit_record = allocate_serial(county_code="211322", doc_type="visit_record", year=2026)
         lab_report = allocate_serial(county_code="211322", doc_type="lab_report", year=2026)
     assert (visit_record.number, lab_report.number) == (1, 1)
-    assert (visit_record.text, lab_report.text) == ("建种检〔2026〕第0001号", "建种检报〔2026〕第0001号")
+    assert (visit_record.text, lab_report.text) == ("建种查〔2026〕第0001号", "建种检〔2026〕第0001号")
 
 
 def test_two_counties_whose_stations_share_a_short_name_number_on_their_own(station, chief, outsider):

@@ -63,11 +63,14 @@ def station_urls(w):
 
 
 PUBLIC = {"public_index", "public_draw"}
+# The forms for doing a visit: tested in test_visit_forms.py and tests/test_permission_matrix.py.
+VISIT_FORMS = {"visit_start", "task_visit_start", "peddler_visit", "visit_checklist", "finding_create",
+               "sampling_create", "visit_close", "rectification_conclude"}
 
 
 def test_every_url_has_a_permission_row(world):
     names = {p.name for p in urlpatterns}
-    assert names == set(station_urls(world)) | PUBLIC
+    assert names == set(station_urls(world)) | PUBLIC | VISIT_FORMS
 
 
 def test_the_county_chief_opens_every_page(client, world, chief):

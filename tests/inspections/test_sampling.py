@@ -5,11 +5,12 @@ import uuid
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from inspections import selectors, services
-from inspections.models import Sample, SamplingRecord, SamplingRule
-from seedreg.errors import InvalidInput, PermissionDenied, RuleViolation
+from inspections.models import Sample, SamplingRecord, SamplingRule, SealNumber
+from seedreg.errors import Conflict, InvalidInput, PermissionDenied, RuleViolation
 
 from .test_visits import pdf_text, signature_png
 
@@ -124,3 +125,95 @@ def test_primary_samples_follow_the_table(db, crops):
 
     assert primary_samples_for(4, Decimal("200"))[:2] == (4, 12)  # 50 kg bags, 1–4: 3 per bag
     assert primary_samples_for(70, Decimal("3500"))[:2] == (70, 30)
+
+
+# --- seal numbers: each used once in the county ---------------------------------------------------
+
+def second_visit(clerk, inspector, inspector2, shop):
+    task = services.create_task(actor=clerk, business=shop, kind="ad_hoc",
+                                due_on=timezone.localdate() + datetime.timedelta(days=7),
+                                inspectors=[inspector, inspector2])
+    return services.start_visit(actor=inspector, task=task)
+
+
+def test_a_seal_number_is_used_once_in_the_county(visit, clerk, inspector, inspector2, shops, crops):
+    first = sample(visit, inspector, crops, test_seals=["ＪＰ０００１"], backup_seals=["jp 0002"])
+    assert first.samples.get(role="test").seal_numbers == ["JP0001"]  # full-width and spaces normalised
+    other = second_visit(clerk, inspector, inspector2, shops[1])
+    with pytest.raises(Conflict) as refused:
+        sample(other, inspector, crops, test_seals=["JP0009"], backup_seals=["jp0002"])
+    assert refused.value.code == "seal_used"
+    assert "JP0002" in str(refused.value) and first.document.serial in str(refused.value)
+    assert SamplingRecord.objects.count() == 1 and SealNumber.objects.count() == 2
+    # New seals: accepted.
+    assert sample(other, inspector, crops, test_seals=["JP0009"], backup_seals=["JP0010"]).pk
+
+
+def test_a_resent_sampling_form_is_the_same_record_not_a_seal_conflict(visit, inspector, crops):
+    key = uuid.uuid4()
+    first = sample(visit, inspector, crops, client_uuid=key)
+    assert sample(visit, inspector, crops, client_uuid=key) == first
+    assert SealNumber.objects.count() == 2
+
+
+def _concurrently(calls):
+    import threading
+
+    from django.db import connections
+
+    barrier, outcomes = threading.Barrier(len(calls)), []
+
+    def run(call):
+        try:
+            barrier.wait()
+            outcomes.append(call().pk)
+        except Conflict as exc:
+            outcomes.append(exc.code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return outcomes
+
+
+@pytest.fixture
+def pair_after_a_flush(chief, inspector, inspector2):
+    """What a transactional test needs again: the reference data (an earlier transactional test
+    flushed it) and the two inspectors in the directory."""
+    from tests.mobile_api.test_sync import reload_inspection_reference_data
+
+    reload_inspection_reference_data()
+    for person in (inspector, inspector2):
+        services.save_inspector_profile(person, actor=chief)
+
+
+def on_postgres_at_once(test):
+    marks = (pytest.mark.postgres, pytest.mark.django_db(transaction=True),
+             pytest.mark.skipif(connection.vendor != "postgresql", reason="two connections at once: PostgreSQL"))
+    for mark in marks:
+        test = mark(test)
+    return test
+
+
+@on_postgres_at_once
+def test_two_forms_with_one_seal_at_the_same_moment_store_one(pair_after_a_flush, clerk, inspector, inspector2, shops,
+                                                               crops):
+    visits = [second_visit(clerk, inspector, inspector2, shop) for shop in shops[:2]]
+    outcomes = _concurrently([lambda v=v: sample(v, inspector, crops, sample_quantity_g=2000) for v in visits])
+    assert sorted(map(str, outcomes))[1] == "seal_used" and outcomes.count("seal_used") == 1, outcomes
+    assert SamplingRecord.objects.count() == 1 and SealNumber.objects.count() == 2
+
+
+@on_postgres_at_once
+def test_one_form_sent_twice_at_the_same_moment_is_stored_once(pair_after_a_flush, clerk, inspector, inspector2,
+                                                                shops, crops):
+    visit = second_visit(clerk, inspector, inspector2, shops[0])
+    key = uuid.uuid4()
+    outcomes = _concurrently([lambda: sample(visit, inspector, crops, sample_quantity_g=2000, client_uuid=key)] * 2)
+    record = SamplingRecord.objects.get()
+    assert outcomes == [record.pk, record.pk]
+    assert SealNumber.objects.count() == 2 and record.document.number == 1  # no serial number lost

@@ -83,7 +83,7 @@ def test_one_inspector_alone_cannot_close_a_visit(directory, inspector, inspecto
     services.join_visit(visit, actor=inspector, inspector=inspector2)
     services.close_visit(visit, actor=inspector, outcome="compliant", ack_signature=signature_png())
     visit.refresh_from_db()
-    assert visit.status == "closed" and visit.ack_signature.name and visit.record_document.serial.startswith("建种检")
+    assert visit.status == "closed" and visit.ack_signature.name and visit.record_document.serial.startswith("建种查")
 
 
 def test_a_conflicted_inspector_cannot_join_or_check_in_alone(chief, directory, inspector, inspector3, shops):
