@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
@@ -208,3 +209,82 @@ def test_the_batched_import_and_the_per_row_services_agree(monkeypatch, ready, s
     assert status == ImportJob.Status.SUCCEEDED and applied == 8 and errors is None
     assert balances == [("ZD2026-001", Decimal("6.250"), 3), ("ZD2026-NEW", Decimal("8.000"), 0)]
     assert [e[-1] for e in entries if e[10] == "XS-3"] == [shop_b.pk]  # the dealer sale awaits confirmation
+
+
+def excel_like(rows) -> bytes:
+    """The file as Excel or WPS saves it (shared strings, a dimension, dates as day numbers)."""
+    from tests.xlsx import write_excel_like
+
+    out = io.BytesIO()
+    write_excel_like(out, HEADERS, rows, len(rows) + 1)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_file_saved_by_excel_imports_like_any_other(ready, shop_dealer, shop):
+    """Texts in a shared-strings table (read from a temporary file, not memory) and dates stored
+    as day numbers come out as openpyxl reads them."""
+    job, errors = _import(shop_dealer, shop, excel_like(good_rows()))
+    assert errors is None and job.status == ImportJob.Status.SUCCEEDED and job.applied_count == 4
+    assert selectors.stock_of(shop, ready) == Decimal("138")
+    sale = LedgerEntry.objects.get(document_number="XS-1")
+    assert (sale.counterparty_name, sale.farmer_phone, sale.occurred_on) == ("赵大山", "13812345678", days_ago(5))
+
+
+def many_rows(n):
+    p = ["玉米", "郑单958", "ZD2026-001", "北京德农种业有限公司"]
+    yield [days_ago(3), "购进", *p, n * 2, 0, "北京德农种业有限公司", "", "", "FP-1", ""]
+    for i in range(n - 1):
+        yield [days_ago(2), "销售", *p, 1, 0, f"农户{i}", "", "东村", f"XS-{i}", ""]
+
+
+@pytest.mark.django_db
+def test_the_import_reads_its_file_once(monkeypatch, ready, shop_dealer, shop):
+    """One pass over the rows (the header is found from the first few), in blocks; before, the
+    file was read three times (a count on upload, then two passes)."""
+    from seedreg.lib import tabular
+
+    parsed = []
+    real = tabular._sheet_rows
+
+    def counting(workbook):
+        for row in real(workbook):
+            parsed.append(row[0])
+            yield row
+
+    monkeypatch.setattr(tabular, "_sheet_rows", counting)
+    monkeypatch.setattr("licensing.services.ledger_import.BLOCK", 100)
+    rows = list(many_rows(450))
+    job, errors = _import(shop_dealer, shop, excel_like(rows))
+    assert errors is None and job.applied_count == 450 and job.total_rows == 450
+    assert LedgerEntry.objects.filter(business=shop).count() == 450
+    # Finding the header reads the first five rows (on upload and at the start of the run); every
+    # row after those is parsed once.
+    assert sorted(n for n in parsed if n > 5) == list(range(6, 452))
+    assert selectors.stock_of(shop, ready) == Decimal("451")
+
+
+@pytest.mark.django_db
+def test_the_row_count_is_estimated_on_upload_and_counted_by_the_run(ready, shop_dealer, shop):
+    from licensing.services import run_import, start_import
+    from seedreg.regulated import service_context
+
+    rows = list(many_rows(30))
+    with_blanks = rows[:10] + [[None] * len(HEADERS)] * 5 + rows[10:]
+    inline = Workbook(write_only=True)  # openpyxl's write-only files carry no dimension
+    sheet = inline.create_sheet("数据")
+    for row in [HEADERS, *with_blanks]:
+        sheet.append(row)
+    out = io.BytesIO()
+    inline.save(out)
+    csv_data = "\n".join(",".join(str(c or "") for c in row) for row in [HEADERS, *with_blanks]).encode("gb18030")
+    for name, data in [("台账.xlsx", excel_like(with_blanks)), ("台账.xlsx", out.getvalue()), ("台账.csv", csv_data)]:
+        with service_context():
+            job = start_import(actor=shop_dealer, kind=ImportJob.Kind.LEDGER, upload=SimpleUploadedFile(name, data),
+                               business=shop)
+        assert job.total_rows == 35  # blank rows count until the run reads them
+        with transaction.atomic():
+            job = run_import(job.pk)
+            assert job.status == ImportJob.Status.SUCCEEDED and job.total_rows == job.applied_count == 30
+            assert job.message == "已导入 30 行。"
+            transaction.set_rollback(True)
