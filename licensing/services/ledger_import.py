@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from seedreg.accounts.permissions import require
-from seedreg.audit.services import log_action
+from seedreg.audit.services import log_action, log_actions
 from seedreg.errors import DomainError, InvalidInput
 from seedreg.regions.station_settings import county_setting
 
@@ -337,13 +337,14 @@ class _LedgerRun:
         for index, values in block:
             progress(index)
             try:
-                self.apply(values)
+                self.apply(values, index)
             except DomainError as exc:
                 errors[index] = describe_error(exc)
                 self.failed = True
 
-    def apply(self, v):
-        """Check one row as the services would and keep its entry; raises DomainError."""
+    def apply(self, v, index):
+        """Check one row (the file's ``index``-th) as the services would and keep its entry;
+        raises DomainError."""
         missing = missing_required(self.importer, v)
         if missing is not None:
             raise missing
@@ -364,7 +365,8 @@ class _LedgerRun:
             raise self.permission_error
         fields = self._check(kind, lot, v, name, party, outside, occurred_on)
         quantity_kg, packages = fields.pop("quantity_kg"), fields.pop("packages")
-        self._take(kind, lot, quantity_kg, packages, occurred_on, fields, buyer=party if kind == "sale" else None)
+        self._take(kind, lot, quantity_kg, packages, occurred_on, fields, buyer=party if kind == "sale" else None,
+                   index=index)
 
     def _check(self, kind, lot, v, name, party, outside, occurred_on) -> dict:
         """The checks of record_purchase / record_sale / record_return / record_loss, in their
@@ -401,7 +403,7 @@ class _LedgerRun:
             return {**fields, **parties, "reason": reason[:200]}
         return {**fields, "reason": reason[:200]}
 
-    def _take(self, kind, lot, quantity_kg, packages, occurred_on, fields, *, buyer):
+    def _take(self, kind, lot, quantity_kg, packages, occurred_on, fields, *, buyer, index):
         sign = sign_of(kind)
         delta = quantity_kg * sign
         stock = self.stock[lot.pk]
@@ -416,21 +418,25 @@ class _LedgerRun:
         entry = LedgerEntry(business=self.business, lot=lot, kind=EntryKind(kind), quantity_kg=delta,
                             packages=packages * sign, occurred_on=occurred_on, region_code=self.business.region_code,
                             recorded_by=self.actor, **fields)
-        self.pending.append(entry)
+        self.pending.append((entry, index))
         if buyer is not None:
             self.transfers.append((entry, buyer, lot, quantity_kg))
         if len(self.pending) >= WRITE_BATCH:
             self._write()
 
     def _write(self):
-        LedgerEntry.objects.bulk_create(self.pending, batch_size=WRITE_BATCH)
+        LedgerEntry.objects.bulk_create([entry for entry, _index in self.pending], batch_size=WRITE_BATCH)
+        # Each entry's audit row, as ``ledger._append`` writes it, naming the import and the row.
+        log_actions(((entry, f"licensing.ledger.{entry.kind}", {"import_job": self.job.pk, "row": index + 1})
+                     for entry, index in self.pending), actor=self.actor, parent=self.business, batch_size=WRITE_BATCH)
         for entry, buyer, lot, quantity_kg in self.transfers:
             open_transfer(actor=self.actor, sale=entry, business=self.business, buyer_business=buyer, lot=lot,
                           quantity_kg=quantity_kg)
         self.pending, self.transfers = [], []
 
     def finish(self):
-        """Write what is left, each stock balance once, and one audit entry with the counts."""
+        """Write what is left, each stock balance once, and the import's audit entry with the
+        counts (each entry has its own too)."""
         self._write()
         now = timezone.now()
         balances = [stock.balance for stock in self.stock.values()]

@@ -288,3 +288,84 @@ def test_the_row_count_is_estimated_on_upload_and_counted_by_the_run(ready, shop
             assert job.status == ImportJob.Status.SUCCEEDED and job.total_rows == job.applied_count == 30
             assert job.message == "已导入 30 行。"
             transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+def test_the_station_imports_a_paper_ledger_for_a_dealer_of_its_county(client, lot, shop, shop_b, shop_dealer, clerk):
+    """The clerk types a dealer's paper ledger into the template and uploads it on the dealer's
+    ledger page: the dealer's import (same service, same all-or-nothing run, same progress
+    page), the entries the dealer's, recorded by the clerk; the dealer sees the job too."""
+    login(client, clerk)
+    page = client.get(reverse("licensing:business_ledger", args=[shop.pk])).content.decode()
+    assert reverse("licensing:business_ledger_import", args=[shop.pk]) in page
+    form = client.get(reverse("licensing:business_ledger_import", args=[shop.pk])).content.decode()
+    assert reverse("licensing:ledger_import_template") in form
+    template = load_workbook(io.BytesIO(client.get(reverse("licensing:ledger_import_template")).content))
+    assert [c.value for c in template.worksheets[0][1]] == [names[0] for names in LEDGER_COLUMNS.values()]
+
+    response = client.post(reverse("licensing:business_ledger_import", args=[shop.pk]),
+                           {"file": SimpleUploadedFile("纸质台账.xlsx", xlsx(good_rows()))})
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and response.url == reverse("licensing:import_detail", args=[job.pk])
+    assert (job.kind, job.business_id, job.created_by, job.region_code) == (ImportJob.Kind.LEDGER, shop.pk, clerk,
+                                                                             shop.region_code)
+    tasks.run_import(job.pk)
+    detail = client.get(reverse("licensing:import_detail", args=[job.pk])).content.decode()
+    assert "已导入 4 行" in detail and reverse("licensing:business_ledger_import", args=[shop.pk]) in detail
+    assert selectors.stock_of(shop, lot) == Decimal("138")
+    assert set(LedgerEntry.objects.values_list("business", "recorded_by")) == {(shop.pk, clerk.pk)}
+    listing = client.get(reverse("licensing:business_ledger_import", args=[shop.pk])).content.decode()
+    assert reverse("licensing:import_detail", args=[job.pk]) in listing
+
+    login(client, shop_dealer)  # the dealer follows the import of their ledger in the portal
+    assert client.get(reverse("portal:dealer_import_detail", args=[job.pk])).status_code == 200
+
+    bad = client.post  # a bad row: nothing applied, the error workbook from the station's page
+    login(client, clerk)
+    bad(reverse("licensing:business_ledger_import", args=[shop.pk]),
+        {"file": SimpleUploadedFile("纸质台账.xlsx", xlsx(bad_rows()[:1]))})
+    failed = ImportJob.objects.latest("pk")
+    tasks.run_import(failed.pk)
+    assert client.get(reverse("licensing:import_errors", args=[failed.pk])).status_code == 200
+    assert LedgerEntry.objects.count() == 4
+
+
+@pytest.mark.django_db
+def test_only_the_station_of_the_dealers_county_imports_their_ledger(client, shop, lot, inspector, outsider):
+    url = reverse("licensing:business_ledger_import", args=[shop.pk])
+    data = xlsx(good_rows())
+    login(client, outsider)  # the neighbouring county's chief: not theirs to see
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"file": SimpleUploadedFile("a.xlsx", data)}).status_code == 404
+    login(client, inspector)  # reads ledgers, does not keep them
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"file": SimpleUploadedFile("a.xlsx", data)}).status_code == 403
+    assert not client.get(reverse("licensing:business_ledger", args=[shop.pk])).content.decode().count(url)
+    assert not ImportJob.objects.exists()
+
+
+@pytest.mark.django_db
+def test_every_imported_entry_has_its_own_audit_row_written_in_bulk(ready, shop_dealer, shop):
+    """Each entry an import creates is traceable to the import and its actor (one audit row
+    each, like an entry typed in a form), and those rows go in with the entries' batch insert,
+    not one query per entry."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from seedreg.audit.models import AuditEntry
+
+    with CaptureQueriesContext(connection) as queries:
+        job, errors = _import(shop_dealer, shop, excel_like(list(many_rows(300))))
+    assert errors is None and job.applied_count == 300
+    entries = {e.pk: e for e in LedgerEntry.objects.filter(business=shop)}
+    audits = AuditEntry.objects.filter(object_type__model="ledgerentry", object_id__in=[str(pk) for pk in entries])
+    assert audits.count() == 300
+    assert {(a.actor_id, a.parent_id, a.data["import_job"]) for a in audits} == {(shop_dealer.pk, str(shop.pk), job.pk)}
+    assert sorted(a.data["row"] for a in audits) == list(range(1, 301))
+    first = audits.get(data__row=1)
+    assert first.action == "licensing.ledger.purchase" and first.after["quantity_kg"] == "600.000"
+    assert AuditEntry.objects.filter(action="licensing.ledger.imported", object_id=str(job.pk)).count() == 1
+    inserts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('INSERT INTO "audit_auditentry"')]
+    # The entries' batch (one statement on PostgreSQL; SQLite's 999-parameter limit cuts it into
+    # five) and the import's own entry: never one per entry.
+    assert len(inserts) <= 6
