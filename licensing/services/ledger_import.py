@@ -426,9 +426,12 @@ class _LedgerRun:
 
     def _write(self):
         LedgerEntry.objects.bulk_create([entry for entry, _index in self.pending], batch_size=WRITE_BATCH)
-        # Each entry's audit row, as ``ledger._append`` writes it, naming the import and the row.
+        # Each entry's audit row (action, actor, business, time, as ``ledger._append`` writes it),
+        # naming the import and the row. Without the snapshot: the entry is append-only, its row
+        # is the record of what was written (a snapshot would repeat it in every audit row).
         log_actions(((entry, f"licensing.ledger.{entry.kind}", {"import_job": self.job.pk, "row": index + 1})
-                     for entry, index in self.pending), actor=self.actor, parent=self.business, batch_size=WRITE_BATCH)
+                     for entry, index in self.pending), actor=self.actor, parent=self.business, snapshots=False,
+                    batch_size=WRITE_BATCH)
         for entry, buyer, lot, quantity_kg in self.transfers:
             open_transfer(actor=self.actor, sale=entry, business=self.business, buyer_business=buyer, lot=lot,
                           quantity_kg=quantity_kg)

@@ -71,10 +71,11 @@ def log_action(obj, action: str, *, actor=None, before=None, after=..., reason: 
     return entry
 
 
-def log_actions(records, *, actor=None, parent=None, batch_size=2000) -> list[AuditEntry]:
+def log_actions(records, *, actor=None, parent=None, snapshots=True, batch_size=2000) -> list[AuditEntry]:
     """``log_action`` for many objects written together (an import's batch of ledger entries):
     ``records`` is (obj, action, data) for each; one audit row each, as ``log_action`` would
-    write it (``after`` the object's snapshot), inserted in batches, not one query per object."""
+    write it, inserted in batches, not one query per object. ``snapshots=False`` leaves
+    ``after`` empty, for append-only rows that are their own record of what was written."""
     if not in_service():
         raise RuntimeError("log_actions must run inside a service (its transaction)")
     types, parent_type = {}, _content_type(parent)
@@ -83,8 +84,8 @@ def log_actions(records, *, actor=None, parent=None, batch_size=2000) -> list[Au
         model = type(obj)
         if model not in types:
             types[model] = _content_type(obj)
-        entries.append(_entry(obj, action, actor=actor, after=..., data=data, parent=parent, object_type=types[model],
-                              parent_type=parent_type))
+        entries.append(_entry(obj, action, actor=actor, after=... if snapshots else None, data=data, parent=parent,
+                              object_type=types[model], parent_type=parent_type))
     return AuditEntry.objects.bulk_create(entries, batch_size=batch_size)
 
 
