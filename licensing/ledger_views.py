@@ -13,15 +13,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from seedreg.accounts.permissions import require
 from seedreg.errors import DomainError, NotFound
 from seedreg.lib import tabular
 from seedreg.regulated import service_context
 
 from . import selectors, services
 from .flags import ledger_flags
+from .forms import ImportForm
 from .ledger_forms import LedgerFilterForm, ReasonForm, StopSaleDraftForm
-from .models import Business, SeedLot, StopSaleOrder
-from .views import staff_required
+from .models import Business, ImportJob, SeedLot, StopSaleOrder
+from .services.importing import IMPORTERS
+from .views import _form_page, staff_required
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -81,7 +84,36 @@ def business_ledger(request, pk):
         "business": business, "filters": filters, "page": page, "rows": list(entry_rows(page, request.user)),
         "stock": selectors.stock_by_lot(business), "flags": ledger_flags(business),
         "stopped": selectors.lots_under_stop_sale(business), "query": request.GET.urlencode(),
+        "can_keep": request.user.has_perm("licensing.keep_ledger", business),
     })
+
+
+@staff_required
+def business_ledger_import(request, pk):
+    """The station imports a dealer's ledger for them (a paper ledger typed into the template, a
+    dealer without a computer): the dealer's own import, by the same service, all rows or none,
+    followed on the same progress page."""
+    business = Business.objects.get_visible(request.user, pk=pk)
+    require(request.user, "licensing.keep_ledger", business)
+    form = ImportForm(request.POST or None, request.FILES or None)
+
+    def apply(data):
+        with service_context():
+            job = services.start_import(actor=request.user, kind=ImportJob.Kind.LEDGER, upload=data["file"],
+                                        business=business)
+        return reverse("licensing:import_detail", args=[job.pk])
+
+    jobs = ImportJob.objects.visible_to(request.user).filter(kind=ImportJob.Kind.LEDGER, business_id=business.pk)[:10]
+    return _form_page(request, form, _("代 %(name)s 导入购销台账") % {"name": business.name}, apply, submit=_("上传并导入"),
+                      back=reverse("licensing:business_ledger", args=[business.pk]),
+                      template="licensing/import_form.html",
+                      extra={"jobs": jobs, "template_url": reverse("licensing:ledger_import_template"),
+                             "import_note": _("格式与经营者门户的台账导入模板相同；导入的记录记在该经营者名下，录入人为您。")})
+
+
+@staff_required
+def ledger_import_template(request):
+    return xlsx_response(IMPORTERS[ImportJob.Kind.LEDGER].template_workbook(), "购销台账导入模板.xlsx")
 
 
 # --- lots and traceability ---------------------------------------------------------------------

@@ -32,6 +32,8 @@ urlpatterns = [
     path("imports/<int:pk>/errors.xlsx", views.import_errors, name="import_errors"),
     # Ledgers, lots, traceability and stop-sale orders.
     path("businesses/<int:pk>/ledger/", ledger_views.business_ledger, name="business_ledger"),
+    path("businesses/<int:pk>/ledger/import/", ledger_views.business_ledger_import, name="business_ledger_import"),
+    path("ledger-import/template.xlsx", ledger_views.ledger_import_template, name="ledger_import_template"),
     path("businesses/<int:pk>/lots/<int:lot_pk>/trace/", ledger_views.lot_trace_backward, name="lot_trace_backward"),
     path("lots/<int:pk>/", ledger_views.lot_detail, name="lot_detail"),
     path("lots/<int:pk>/trace.xlsx", ledger_views.lot_trace_export, name="lot_trace_export"),

@@ -387,7 +387,9 @@ def import_create(request):
 
     jobs = ImportJob.objects.visible_to(request.user).filter(kind=ImportJob.Kind.DIRECTORY)[:10]
     return _form_page(request, form, _("批量导入经营主体、许可证和备案"), apply, submit=_("上传并导入"),
-                      template="licensing/import_form.html", extra={"jobs": jobs})
+                      template="licensing/import_form.html",
+                      extra={"jobs": jobs, "template_url": reverse("licensing:import_template"),
+                             "import_note": _("格式与全国种业大数据平台导出一致。")})
 
 
 @staff_required

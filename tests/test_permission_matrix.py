@@ -135,6 +135,9 @@ MATRIX: dict[str, Row] = {
     # A dealer's ledger: the county's station staff, inspectors and the city's supervisor
     # (licensing.view_ledger); the laboratory never reads ledgers.
     "licensing:business_ledger": Row(access(200, lab_tech=404, lab_reviewer=404, higher_lab=404), obj="business"),
+    # The station may import a paper ledger for a dealer of its county (licensing.keep_ledger).
+    "licensing:business_ledger_import": Row(access(403, chief=200, clerk=200), obj="business"),
+    "licensing:ledger_import_template": Row(access(200, foreign=200)),
     # A seed lot is national: the other county opens it and sees its own dealers in full and ours
     # as a county total. The trace (who holds it) is ledger data: not for the laboratory.
     "licensing:lot_detail": Row(access(200, foreign=200, lab_tech=404, lab_reviewer=404, higher_lab=404), obj="lot"),

@@ -329,7 +329,8 @@ def record_repacking(*, actor, business, inputs, output_lot, output_kg, occurred
 @service
 def reverse_entry(*, actor, entry: LedgerEntry, reason: str) -> LedgerEntry:
     """Correct a mistake by a reversal (冲正): an entry of the same kind and date with the opposite
-    quantity, pointing at the original, with a reason. Nothing is edited or deleted."""
+    quantity, pointing at the original, with a reason. Nothing is edited or deleted. An entry of
+    a repacking reverses the whole repacking (``_reverse_repacking``)."""
     require(actor, "licensing.keep_ledger", entry.business)
     reason = required(reason, "reason", _("冲正理由"))
     if entry.is_reversal:
@@ -337,7 +338,7 @@ def reverse_entry(*, actor, entry: LedgerEntry, reason: str) -> LedgerEntry:
     if LedgerEntry.objects.filter(reverses=entry).exists():
         raise Conflict(_("该记录已冲正。"), code="already_reversed")
     if entry.kind in (EntryKind.REPACK_IN, EntryKind.REPACK_OUT):
-        raise RuleViolation(_("分装记录不能单独冲正，请联系种子管理站。"), code="reverse_repacking")
+        return _reverse_repacking(actor=actor, entry=entry, reason=reason)
     transfer = DealerTransfer.objects.select_for_update().filter(sale=entry).first()
     if transfer is not None and transfer.status == DealerTransfer.Status.CONFIRMED and \
             not LedgerEntry.objects.filter(reverses_id=transfer.purchase_id).exists():
@@ -357,6 +358,42 @@ def reverse_entry(*, actor, entry: LedgerEntry, reason: str) -> LedgerEntry:
         _tell_dealers(transfer.buyer, key=f"transfer-cancelled:{transfer.pk}", title="购进记录已撤销",
                       body=f"{transfer.seller.name} 已冲正向您销售 {entry.lot} 的记录：{reason}")
     return reversal
+
+
+def _reverse_repacking(*, actor, entry: LedgerEntry, reason: str) -> LedgerEntry:
+    """A repacking is reversed as one unit, from any of its entries: the output taken back out of
+    stock and every input put back, each reversal pointing at its original, in one transaction.
+    Refused once any of the output has gone anywhere (sold, moved, lost, repacked again: any
+    other entry on the output lot that is not a corrected mistake), since the inputs could then
+    not all come back."""
+    links = list(LotDerivation.objects.filter(
+        output_entry_id=entry.pk if entry.kind == EntryKind.REPACK_IN else
+        LotDerivation.objects.filter(input_entry=entry).values("output_entry_id")[:1])
+        .select_related("input_entry__lot__variety", "output_entry__lot__variety", "output_entry__business"))
+    if not links:
+        raise RuleViolation(_("找不到这条分装记录的投料与产出，请联系种子管理站。"), code="reverse_repacking")
+    output = links[0].output_entry
+    originals = [output] + [link.input_entry for link in links]
+    if LedgerEntry.objects.filter(reverses__in=originals).exists():
+        raise Conflict(_("该分装记录已冲正。"), code="already_reversed")
+    balances = lock_balances([(e.business, e.lot) for e in originals])
+    moved = (LedgerEntry.objects.filter(lot=output.lot).exclude(pk=output.pk)
+             .exclude(pk__in=LotDerivation.objects.filter(output_lot=output.lot).values("output_entry_id"))
+             .exclude(reverses__isnull=False).exclude(reversals__isnull=False))  # corrected mistakes cancel out
+    if moved.exists():
+        raise RuleViolation(_("分装产出的 %(lot)s 已有销售或其他变动，不能冲正这次分装；请先冲正那些记录。"),
+                            code="repacking_output_moved", lot=str(output.lot))
+    reversals = []
+    for original in originals:
+        reversals.append(_append(
+            actor=actor, balance=balances[(original.business_id, original.lot_id)], business=original.business,
+            lot=original.lot, kind=original.kind, sign=-sign_of(original.kind),
+            quantity_kg=abs(original.quantity_kg), packages=abs(original.packages), occurred_on=original.occurred_on,
+            reverses=original, reason=reason[:200], action="licensing.ledger.reversed"))
+    log_action(output, "licensing.ledger.repacking_reversed", actor=actor, parent=output.business, reason=reason,
+               data={"inputs": [link.input_entry_id for link in links],
+                     "reversals": [r.pk for r in reversals]})
+    return reversals[0]
 
 
 @service

@@ -1,11 +1,11 @@
 """The ledger import: a dealer's (or a clerk's typed-in paper) purchase-and-sale ledger from
 .xlsx or CSV, all rows or none.
 
-``import_ledger`` applies a whole file in two streamed passes: the first collects the names
-the file uses (varieties, producers, lots, counterparties) so they are resolved in a few
-queries, not per row; the second checks each row in file order with the same rules and
-messages as the ledger services (a refused row does not count towards later rows' stock, as
-when each row went through a service in its own savepoint) and writes the entries in batches.
+``import_ledger`` reads the file once, as a stream, a block of rows at a time: the names a block
+adds (varieties, producers, lots, counterparties) are resolved in a few queries, not per row;
+then each row is checked in file order with the same rules and messages as the ledger services
+(a refused row does not count towards later rows' stock, as when each row went through a
+service in its own savepoint) and the entries are written in batches.
 ``apply_ledger_row`` is that row-by-row path through the services themselves, kept as the
 reference the batched import is tested against."""
 
@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from seedreg.accounts.permissions import require
-from seedreg.audit.services import log_action
+from seedreg.audit.services import log_action, log_actions
 from seedreg.errors import DomainError, InvalidInput
 from seedreg.regions.station_settings import county_setting
 from seedreg.sync.versions import bump_download_version
@@ -59,6 +59,7 @@ from .lots import find_lot, register_seed_lot
 
 CHUNK = 500  # names per IN (...) query: well under SQLite's variable limit
 WRITE_BATCH = 2000  # entries per bulk insert: memory stays flat however long the file
+BLOCK = 2000  # rows read, resolved and checked together
 
 KIND_CHOICES = {"购进": "purchase", "进货": "purchase", "销售": "sale", "售出": "sale", "退货（购买方退回）": "return_in",
                 "退回": "return_in", "退货（退回供货方）": "return_out", "退供货方": "return_out", "损耗": "loss",
@@ -232,53 +233,46 @@ class _LedgerRun:
         self.job, self.actor = job, job.created_by
         self.business = Business.objects.get(pk=job.business_id)
         self.importer = IMPORTERS[ImportJob.Kind.LEDGER]
-        # Pass 1 keeps the distinct names only; counterparty names are as many as the farmers.
-        self.variety_keys, self.producer_names, self.party_names, self.lot_keys = set(), set(), set(), set()
-        self.varieties, self.producers, self.parties, self.lots = {}, {}, {}, {}
-        self.stopped, self.stock = {}, {}
-        self.failed = False
-        self.pending, self.transfers, self.counts = [], [], Counter()
-
-    # --- pass 1: the names the file uses, resolved in bulk -----------------------------------
-
-    def note(self, v):
-        crop, variety, producer = text(v.get("crop")), text(v.get("variety")), text(v.get("producer"))
-        self.variety_keys.add((crop, variety))
-        self.producer_names.add(producer)
-        self.lot_keys.add((crop, variety, producer, text(v.get("lot_number"))))
-        if text(v.get("counterparty")):
-            self.party_names.add(text(v.get("counterparty")))
-
-    def resolve(self):
         try:
             require(self.actor, "licensing.keep_ledger", self.business)
             self.permission_error = None
         except DomainError as exc:
             self.permission_error = exc
         self.window = county_setting(self.business.region_code, BACKDATE_SETTING)
-        self._resolve_varieties()
-        self.producers = self._first_by_name(
-            self.producer_names, Business.objects.filter(kind__in=["producer", "wholesaler"]))
-        self.parties = self._first_by_name(
-            self.party_names, Business.objects.active().filter(region_code__startswith=self.business.county_code)
-            .exclude(pk=self.business.pk))
-        self.party_names = None
-        self._resolve_lots()
-        lot_ids = [lot.pk for lot in self.lots.values() if isinstance(lot, SeedLot)]
-        balances = lock_balances_of(self.business, lot_ids)
-        totals = defaultdict(dict)
-        for chunk in _chunks(lot_ids):
-            for row in (LedgerEntry.objects.filter(business=self.business, lot_id__in=chunk)
-                        .values("lot_id", "occurred_on").annotate(s=Sum("quantity_kg")).order_by()):
-                totals[row["lot_id"]][row["occurred_on"]] = row["s"]
-        self.stock = {lot_id: _Stock(balances[lot_id], totals[lot_id]) for lot_id in lot_ids}
+        # Resolved names: varieties, producers and lots as found (or the error to give), the
+        # counterparties only when found (most are farmers: memory follows the registry, not
+        # the file). Each block of rows resolves the names it adds, in a few queries.
+        self.varieties, self.producers, self.parties, self.lots = {}, {}, {}, {}
+        self.stopped, self.stock = {}, {}
+        self.failed = False
+        self.pending, self.transfers, self.counts = [], [], Counter()
 
-    def _resolve_varieties(self):
+    # --- each block: the names it adds, resolved in bulk --------------------------------------
+
+    def resolve(self, block):
+        variety_keys, producer_names, party_names, lot_keys = set(), set(), set(), set()
+        for _index, v in block:
+            crop, variety, producer = text(v.get("crop")), text(v.get("variety")), text(v.get("producer"))
+            variety_keys.add((crop, variety))
+            producer_names.add(producer)
+            lot_keys.add((crop, variety, producer, text(v.get("lot_number"))))
+            party_names.add(text(v.get("counterparty")))
+        self._resolve_varieties(variety_keys - self.varieties.keys())
+        new_producers = producer_names - self.producers.keys()
+        self.producers.update(dict.fromkeys(new_producers, (None, None)))
+        self.producers.update(self._first_by_name(new_producers, Business.objects.filter(
+            kind__in=["producer", "wholesaler"])))
+        party_names.discard("")
+        self.parties.update(self._first_by_name(party_names - self.parties.keys(), Business.objects.active().filter(
+            region_code__startswith=self.business.county_code).exclude(pk=self.business.pk)))
+        self._resolve_lots(lot_keys - self.lots.keys())
+
+    def _resolve_varieties(self, keys):
         by_name = defaultdict(list)
-        for chunk in _chunks({name for _crop, name in self.variety_keys}):
+        for chunk in _chunks({name for _crop, name in keys}):
             for variety in Variety.objects.filter(name__in=chunk).select_related("crop").order_by("pk"):
                 by_name[variety.name].append(variety)
-        for crop, name in self.variety_keys:
+        for crop, name in keys:
             found = [v for v in by_name[name] if not crop or v.crop.name == crop]
             if len(found) == 1:
                 self.varieties[(crop, name)] = found[0]
@@ -290,8 +284,7 @@ class _LedgerRun:
     @staticmethod
     def _first_by_name(names, businesses) -> dict[str, tuple]:
         """name → (business, outside party) for the names found: the first business of that
-        name, else the first registered outside party. Names not found (most buyers: farmers)
-        are left out, so memory follows the registry, not the file."""
+        name, else the first registered outside party."""
         found = {}
         for chunk in _chunks(names):
             for business in businesses.filter(name__in=chunk).order_by("-pk"):
@@ -302,13 +295,14 @@ class _LedgerRun:
                 found[party.name] = (None, party)
         return found
 
-    def _resolve_lots(self):
+    def _resolve_lots(self, keys):
         wanted = {}
-        for crop, variety_name, producer_name, number in self.lot_keys:
+        for key in keys:
+            crop, variety_name, producer_name, number = key
             variety = self.varieties[(crop, variety_name)]
-            local, outside = self.producers.get(producer_name, (None, None))
+            local, outside = self.producers[producer_name]
             if isinstance(variety, Variety) and (local or outside):
-                wanted[(crop, variety_name, producer_name, number)] = (variety, local, outside, number)
+                wanted[key] = (variety, local, outside, number)
         known = {}
         for chunk in _chunks({number for *_rest, number in wanted.values()}):
             for lot in (SeedLot.objects.filter(lot_number__in=chunk,
@@ -325,11 +319,33 @@ class _LedgerRun:
                 except DomainError as exc:
                     lot = exc
             self.lots[key] = lot
+        # The stock of each lot new to this import: its balance locked (lot id order within the
+        # block) and its existing entries' daily totals, for the never-negative rule.
+        lot_ids = [lot.pk for lot in self.lots.values() if isinstance(lot, SeedLot) and lot.pk not in self.stock]
+        balances = lock_balances_of(self.business, lot_ids)
+        totals = defaultdict(dict)
+        for chunk in _chunks(lot_ids):
+            for row in (LedgerEntry.objects.filter(business=self.business, lot_id__in=chunk)
+                        .values("lot_id", "occurred_on").annotate(s=Sum("quantity_kg")).order_by()):
+                totals[row["lot_id"]][row["occurred_on"]] = row["s"]
+        for lot_id in lot_ids:
+            self.stock[lot_id] = _Stock(balances[lot_id], totals[lot_id])
 
-    # --- pass 2: every row checked in file order, written in batches --------------------------
+    # --- every row checked in file order, written in batches ---------------------------------
 
-    def apply(self, v):
-        """Check one row as the services would and keep its entry; raises DomainError."""
+    def apply_block(self, block, errors, progress):
+        self.resolve(block)
+        for index, values in block:
+            progress(index)
+            try:
+                self.apply(values, index)
+            except DomainError as exc:
+                errors[index] = describe_error(exc)
+                self.failed = True
+
+    def apply(self, v, index):
+        """Check one row (the file's ``index``-th) as the services would and keep its entry;
+        raises DomainError."""
         missing = missing_required(self.importer, v)
         if missing is not None:
             raise missing
@@ -337,7 +353,7 @@ class _LedgerRun:
         crop, variety_name, producer_name = text(v.get("crop")), text(v.get("variety")), text(v.get("producer"))
         if isinstance(self.varieties[(crop, variety_name)], DomainError):
             raise self.varieties[(crop, variety_name)]
-        if producer_name not in self.producers:
+        if self.producers[producer_name] == (None, None):
             raise InvalidInput(_("生产经营者“%(name)s”尚未登记，请联系种子管理站登记外地主体后再导入。"),
                                code="producer_unknown", name=producer_name)
         lot = self.lots[(crop, variety_name, producer_name, text(v.get("lot_number")))]
@@ -350,7 +366,8 @@ class _LedgerRun:
             raise self.permission_error
         fields = self._check(kind, lot, v, name, party, outside, occurred_on)
         quantity_kg, packages = fields.pop("quantity_kg"), fields.pop("packages")
-        self._take(kind, lot, quantity_kg, packages, occurred_on, fields, buyer=party if kind == "sale" else None)
+        self._take(kind, lot, quantity_kg, packages, occurred_on, fields, buyer=party if kind == "sale" else None,
+                   index=index)
 
     def _check(self, kind, lot, v, name, party, outside, occurred_on) -> dict:
         """The checks of record_purchase / record_sale / record_return / record_loss, in their
@@ -387,7 +404,7 @@ class _LedgerRun:
             return {**fields, **parties, "reason": reason[:200]}
         return {**fields, "reason": reason[:200]}
 
-    def _take(self, kind, lot, quantity_kg, packages, occurred_on, fields, *, buyer):
+    def _take(self, kind, lot, quantity_kg, packages, occurred_on, fields, *, buyer, index):
         sign = sign_of(kind)
         delta = quantity_kg * sign
         stock = self.stock[lot.pk]
@@ -402,21 +419,28 @@ class _LedgerRun:
         entry = LedgerEntry(business=self.business, lot=lot, kind=EntryKind(kind), quantity_kg=delta,
                             packages=packages * sign, occurred_on=occurred_on, region_code=self.business.region_code,
                             recorded_by=self.actor, **fields)
-        self.pending.append(entry)
+        self.pending.append((entry, index))
         if buyer is not None:
             self.transfers.append((entry, buyer, lot, quantity_kg))
         if len(self.pending) >= WRITE_BATCH:
             self._write()
 
     def _write(self):
-        LedgerEntry.objects.bulk_create(self.pending, batch_size=WRITE_BATCH)
+        LedgerEntry.objects.bulk_create([entry for entry, _index in self.pending], batch_size=WRITE_BATCH)
+        # Each entry's audit row (action, actor, business, time, as ``ledger._append`` writes it),
+        # naming the import and the row. Without the snapshot: the entry is append-only, its row
+        # is the record of what was written (a snapshot would repeat it in every audit row).
+        log_actions(((entry, f"licensing.ledger.{entry.kind}", {"import_job": self.job.pk, "row": index + 1})
+                     for entry, index in self.pending), actor=self.actor, parent=self.business, snapshots=False,
+                    batch_size=WRITE_BATCH)
         for entry, buyer, lot, quantity_kg in self.transfers:
             open_transfer(actor=self.actor, sale=entry, business=self.business, buyer_business=buyer, lot=lot,
                           quantity_kg=quantity_kg)
         self.pending, self.transfers = [], []
 
     def finish(self):
-        """Write what is left, each stock balance once, and one audit entry with the counts."""
+        """Write what is left, each stock balance once, and the import's audit entry with the
+        counts (each entry has its own too)."""
         self._write()
         now = timezone.now()
         balances = [stock.balance for stock in self.stock.values()]
@@ -429,20 +453,18 @@ class _LedgerRun:
 
 
 def import_ledger(job, rows, progress) -> dict[int, str]:
-    """Apply a ledger file (``rows()``: (index, values), streamed afresh per call) in the runner's
-    transaction: returns {row index: error}; when it is not empty, the caller rolls back."""
+    """Apply a ledger file (``rows()``: (index, values), streamed) in the runner's transaction,
+    reading it once, a block of rows at a time: returns {row index: error}; when it is not
+    empty, the caller rolls back."""
     run = _LedgerRun(job)
-    for _index, values in rows():
-        run.note(values)
-    run.resolve()
     errors = {}
-    for index, values in rows():
-        progress(index)
-        try:
-            run.apply(values)
-        except DomainError as exc:
-            errors[index] = describe_error(exc)
-            run.failed = True
+    block = []
+    for item in rows():
+        block.append(item)
+        if len(block) == BLOCK:
+            run.apply_block(block, errors, progress)
+            block = []
+    run.apply_block(block, errors, progress)
     if not errors:
         run.finish()
     return errors

@@ -66,18 +66,46 @@ def log_action(obj, action: str, *, actor=None, before=None, after=..., reason: 
     into a bigger record's timeline (a licence's entries show on its business)."""
     if not in_service():
         raise RuntimeError("log_action must run inside a service (its transaction)")
+    entry = _entry(obj, action, actor=actor, before=before, after=after, reason=reason, data=data, parent=parent)
+    entry.save()
+    return entry
+
+
+def log_actions(records, *, actor=None, parent=None, snapshots=True, batch_size=2000) -> list[AuditEntry]:
+    """``log_action`` for many objects written together (an import's batch of ledger entries):
+    ``records`` is (obj, action, data) for each; one audit row each, as ``log_action`` would
+    write it, inserted in batches, not one query per object. ``snapshots=False`` leaves
+    ``after`` empty, for append-only rows that are their own record of what was written."""
+    if not in_service():
+        raise RuntimeError("log_actions must run inside a service (its transaction)")
+    types, parent_type = {}, _content_type(parent)
+    entries = []
+    for obj, action, data in records:
+        model = type(obj)
+        if model not in types:
+            types[model] = _content_type(obj)
+        entries.append(_entry(obj, action, actor=actor, after=... if snapshots else None, data=data, parent=parent,
+                              object_type=types[model], parent_type=parent_type))
+    return AuditEntry.objects.bulk_create(entries, batch_size=batch_size)
+
+
+def _content_type(obj):
+    return ContentType.objects.get_for_model(obj, for_concrete_model=False) if obj is not None else None
+
+
+def _entry(obj, action, *, actor=None, before=None, after=..., reason="", data=None, parent=None, object_type=None,
+           parent_type=None) -> AuditEntry:
     if after is ...:
         after = snapshot(obj) if isinstance(obj, models.Model) else None
-    parent_type = ContentType.objects.get_for_model(parent, for_concrete_model=False) if parent is not None else None
-    entry = AuditEntry(
+    return AuditEntry(
         action=action,
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=(getattr(actor, "display_name", None) or str(actor))[:100] if actor is not None else "系统",
         request_id=get_request_id()[:80],
-        object_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+        object_type=object_type or _content_type(obj),
         object_id=str(obj.pk),
         object_label=str(obj)[:200],
-        parent_type=parent_type,
+        parent_type=parent_type or _content_type(parent),
         parent_id=str(parent.pk) if parent is not None else "",
         region_code=_region_code(obj, parent),
         before=_json_value(before),
@@ -85,8 +113,6 @@ def log_action(obj, action: str, *, actor=None, before=None, after=..., reason: 
         reason=reason or "",
         data=_json_value(data or {}),
     )
-    entry.save()
-    return entry
 
 
 @contextmanager

@@ -4,8 +4,13 @@ writes). Used by every bulk import; the error copy goes back as .xlsx with an er
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import os
+import re
+import struct
+import tempfile
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +31,7 @@ def _clean_header(value) -> str:
     return str(value or "").strip().replace("\n", "").replace(" ", "").replace("*", "")
 
 
-def read_table(data: bytes, filename: str) -> Table:
+def read_table(data, filename: str) -> Table:
     """Parse an uploaded .xlsx or .csv into memory. Raises InvalidInput naming the problem.
     Large imports use ``open_table`` instead, which never holds the whole sheet."""
     stream = open_table(data, filename)
@@ -35,83 +40,353 @@ def read_table(data: bytes, filename: str) -> Table:
 
 class TableStream:
     """The header of an uploaded sheet, and its non-blank data rows read afresh on every call to
-    ``rows()``: one row in memory at a time (openpyxl read-only / the csv reader)."""
+    ``rows()``: one row in memory at a time (openpyxl read-only / the csv reader).
 
-    def __init__(self, data: bytes, filename: str):
+    ``source`` is the file's bytes, a path, or a seekable binary file (an upload, a stored
+    file): a path or a file is read from disk as it is parsed, never held whole."""
+
+    def __init__(self, source, filename: str):
+        self._source = source
+        self._sheet = {}  # .xlsx: the first sheet's dimension and path, noted by the header pass
         name = (filename or "").lower()
-        if name.endswith(".xlsx") or data[:2] == b"PK":
-            self._raw_rows = lambda: _xlsx_rows(data)
+        with self._open() as f:
+            magic = f.read(2)
+        if name.endswith(".xlsx") or magic == b"PK":
+            self.kind = "xlsx"
+            self._raw_rows = lambda: _xlsx_rows(self._open(), self._sheet)
         elif name.endswith(".csv") or name.endswith(".txt"):
-            text = _decode_csv(data)
-            self._raw_rows = lambda: _csv_rows(text)
+            self.kind = "csv"
+            encoding = _csv_encoding(self._open())
+            self._raw_rows = lambda: _csv_rows(self._open(), encoding)
         elif name.endswith(".xls"):
             raise InvalidInput(_("不支持旧版 .xls 文件，请在 Excel/WPS 中另存为 .xlsx 后上传。"), code="xls_unsupported")
         else:
             raise InvalidInput(_("请上传 .xlsx 或 .csv 文件。"), code="file_type")
-        self.headers, self._header_index = self._find_header()
+        self.headers, self._header_index, self._data_follows = self._find_header()
         self.first_row_number = self._header_index + 2
+
+    def _open(self):
+        """A binary file positioned at the start; closing it leaves a caller's file open."""
+        if isinstance(self._source, bytes | bytearray):
+            return io.BytesIO(self._source)
+        if isinstance(self._source, str | os.PathLike):
+            return open(self._source, "rb")  # noqa: SIM115 - closed by the reader that uses it
+        self._source.seek(0)
+        return _Unclosed(self._source)
 
     def _find_header(self):
         """Exports often carry a title line or two above the header: the header is the fullest of
-        the first few non-blank rows."""
+        the first few non-blank rows. Also says whether a data row follows it (None: not known
+        from the rows read)."""
         candidates = []
-        for i, row in enumerate(self._raw_rows()):
-            if _filled(row):
-                candidates.append((i, row))
-                if len(candidates) == 5:
-                    break
+        rows = self._raw_rows()
+        try:
+            for i, row in enumerate(rows):
+                if _filled(row):
+                    candidates.append((i, row))
+                    if len(candidates) == 5:
+                        break
+        finally:
+            rows.close()
         if not candidates:
             raise InvalidInput(_("文件是空的。"), code="empty_file")
         index, row = max(candidates, key=lambda c: (_filled(c[1]), -c[0]))
-        return [_clean_header(h) for h in row], index
+        follows = True if index < candidates[-1][0] else (False if len(candidates) < 5 else None)
+        return [_clean_header(h) for h in row], index, follows
 
     def rows(self):
         """The data rows below the header, blank rows skipped; more than MAX_ROWS is refused."""
         count = 0
-        for i, row in enumerate(self._raw_rows()):
-            if i <= self._header_index or not _filled(row):
+        raw = self._raw_rows()
+        try:
+            for i, row in enumerate(raw):
+                if i <= self._header_index or not _filled(row):
+                    continue
+                count += 1
+                if count > MAX_ROWS:
+                    raise InvalidInput(_("文件超过 %(n)s 行，请分批导入。"), code="too_many_rows", n=MAX_ROWS)
+                yield list(row)
+        finally:
+            raw.close()
+
+    def has_rows(self) -> bool:
+        """Whether any data row follows the header (known from the header pass, or read up to
+        the first one)."""
+        if self._data_follows is not None:
+            return self._data_follows
+        rows = self.rows()
+        try:
+            return next(rows, None) is not None
+        finally:
+            rows.close()
+
+    def estimated_rows(self) -> int:
+        """The number of data rows without parsing them, for a progress bar: from the sheet's
+        dimension, else by counting the row tags (.xlsx) or line ends (CSV) in the raw bytes. An
+        upper bound (blank rows count); an import counts the real number as it reads."""
+        if self.kind == "xlsx":
+            lines = self._sheet.get("max_row") or _xlsx_row_tags(self._open(), self._sheet["path"])
+        else:
+            lines, last = 0, b"\n"
+            with self._open() as f:
+                for chunk in iter(lambda: f.read(1 << 20), b""):
+                    lines += chunk.count(b"\n")
+                    last = chunk[-1:]
+            lines += last != b"\n"
+        return max(0, lines - self._header_index - 1)
+
+
+class _Unclosed(io.RawIOBase):
+    """A caller's open file handed to a reader that closes what it reads: closing this leaves
+    the file open (an upload is saved after it is checked)."""
+
+    def __init__(self, raw):
+        self._raw = raw
+
+    def readable(self):
+        return True
+
+    def seekable(self):
+        return True
+
+    def read(self, size=-1):
+        return self._raw.read(size)
+
+    def readinto(self, buffer):
+        data = self._raw.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
+
+    def seek(self, offset, whence=io.SEEK_SET):
+        return self._raw.seek(offset, whence)
+
+    def tell(self):
+        return self._raw.tell()
+
+
+def open_table(source, filename: str) -> TableStream:
+    """An uploaded .xlsx or .csv (bytes, a path or a seekable binary file), read as a stream.
+    Raises InvalidInput naming the problem."""
+    return TableStream(source, filename)
+
+
+# --- .xlsx: openpyxl read-only, with memory that does not grow with the file ------------------
+#
+# openpyxl's read-only mode streams the sheet, but two things in it still grow with the file: the
+# shared-strings table is loaded whole (every distinct farmer name and document number of a
+# ledger), and each parsed <row> element, though cleared, stays attached to <sheetData> until
+# the end. ``_SpooledStrings`` reads the table only as far as the cells need it and keeps it in
+# a temporary file, and ``_sheet_rows`` detaches every row once read. Cells are parsed by
+# openpyxl itself (types, dates by the cell's number format, the 1900/1904 epoch), so the values
+# are the same as openpyxl's ``iter_rows(values_only=True)``.
+
+class _SpooledStrings:
+    """A workbook's shared strings, parsed from the archive only as far as the highest index
+    asked for (Excel numbers them in order of first use, so this keeps pace with the rows), kept
+    in a temporary file and read back with ``os.pread`` (the page cache holds them, not this
+    process). The last few thousand looked up stay in memory: most cells repeat a few words."""
+
+    KEEP = 4096
+    _ENTRY = struct.Struct("<QI")  # offset, length
+
+    def __init__(self, archive, path):
+        from openpyxl.cell.text import Text
+        from openpyxl.xml.constants import SHEET_MAIN_NS
+        from openpyxl.xml.functions import iterparse
+
+        self._text = Text
+        self._tag, self._plain = f"{{{SHEET_MAIN_NS}}}si", f"{{{SHEET_MAIN_NS}}}t"
+        self._src = archive.open(path)
+        self._nodes = iterparse(self._src, events=("start", "end"))
+        self._parent = None
+        self._data = tempfile.TemporaryFile(buffering=0)
+        self._index = tempfile.TemporaryFile(buffering=0)
+        self._count = self._offset = 0
+        self._kept = {}
+
+    def _read_through(self, i):
+        for event, node in self._nodes:
+            if event == "start":
+                if self._parent is None:
+                    self._parent = node  # <sst>: each <si> is detached from it once read
                 continue
-            count += 1
-            if count > MAX_ROWS:
-                raise InvalidInput(_("文件超过 %(n)s 行，请分批导入。"), code="too_many_rows", n=MAX_ROWS)
-            yield list(row)
+            if node.tag != self._tag:
+                continue
+            if len(node) == 1 and node[0].tag == self._plain and not node[0].attrib:
+                value = node[0].text or ""  # <si><t>…</t></si>, nearly every entry
+            else:
+                value = self._text.from_tree(node).content  # rich text runs, phonetic hints
+            encoded = value.replace("x005F_", "").encode()
+            node.clear()
+            self._parent.remove(node)
+            self._index.write(self._ENTRY.pack(self._offset, len(encoded)))
+            self._data.write(encoded)
+            self._offset += len(encoded)
+            self._count += 1
+            if self._count > i:
+                return
+        raise IndexError(i)
+
+    def __getitem__(self, i):
+        value = self._kept.get(i)
+        if value is None:
+            if i >= self._count:
+                self._read_through(i)
+            offset, length = self._ENTRY.unpack(os.pread(self._index.fileno(), self._ENTRY.size, self._ENTRY.size * i))
+            value = os.pread(self._data.fileno(), length, offset).decode()
+            if len(self._kept) >= self.KEEP:
+                self._kept.clear()
+            self._kept[i] = value
+        return value
+
+    def close(self):
+        self._src.close()
+        self._data.close()
+        self._index.close()
 
 
-def open_table(data: bytes, filename: str) -> TableStream:
-    """An uploaded .xlsx or .csv, read as a stream. Raises InvalidInput naming the problem."""
-    return TableStream(data, filename)
-
-
-def _xlsx_rows(data: bytes):
+def _open_workbook(f):
+    """openpyxl's read-only reader with the shared strings spooled; raises InvalidInput."""
     import zipfile
 
-    from openpyxl import load_workbook
+    from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+    from openpyxl.worksheet._reader import DIMENSION_TAG
+    from openpyxl.worksheet.dimensions import SheetDimension
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+    from openpyxl.xml.functions import iterparse
+
+    sheet_data = f"{{{SHEET_MAIN_NS}}}sheetData"
+
+    class Sheet(ReadOnlyWorksheet):
+        def _get_size(self):
+            # openpyxl looks for the dimension until the *end* of <sheetData>: a sheet without one
+            # (openpyxl's own write-only files) was parsed whole, and held, just to find that out.
+            with self._get_source() as src:
+                for _event, element in iterparse(src, events=("start",)):
+                    if element.tag == DIMENSION_TAG:
+                        self._min_column, self._min_row, self._max_column, self._max_row = \
+                            SheetDimension.from_tree(element).boundaries
+                        break
+                    if element.tag == sheet_data:
+                        break
+
+    class Reader(ExcelReader):
+        def read_strings(self):
+            ct = self.package.find(SHARED_STRINGS)
+            if ct is not None:
+                self.shared_strings = _SpooledStrings(self.archive, ct.PartName[1:])
+
+        def read_worksheets(self):
+            for sheet, rel in self.parser.find_sheets():
+                if rel.target in self.valid_files and "chartsheet" not in rel.Type:
+                    self.wb._sheets.append(Sheet(self.wb, sheet.name, rel.target, self.shared_strings))
 
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        reader = Reader(f, read_only=True, data_only=True)
+        reader.read()
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
         raise InvalidInput(_("无法读取该 Excel 文件，请确认是 .xlsx 格式且未加密。"), code="xlsx_unreadable") from exc
-    try:
-        yield from workbook.worksheets[0].iter_rows(values_only=True)
-    finally:
-        workbook.close()
+    return reader
 
 
-def _decode_csv(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
+def _sheet_rows(workbook):
+    """(row number, cells) of the first sheet, each <row> element detached once parsed."""
+    from openpyxl.worksheet._reader import ROW_TAG, WorkSheetParser
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+    from openpyxl.xml.functions import iterparse
+
+    sheet_data = f"{{{SHEET_MAIN_NS}}}sheetData"
+    sheet = workbook.worksheets[0]
+    with sheet._get_source() as src:
+        parser = WorkSheetParser(src, sheet._shared_strings, data_only=True, epoch=workbook.epoch,
+                                 date_formats=workbook._date_formats, timedelta_formats=workbook._timedelta_formats)
+        parent = None
+        for event, element in iterparse(src, events=("start", "end")):
+            if event == "start":
+                if element.tag == sheet_data:
+                    parent = element
+            elif element.tag == ROW_TAG:
+                number, cells = parser.parse_row(element)
+                element.clear()
+                if parent is not None:
+                    parent.remove(element)
+                parser.row_dimensions.clear()
+                yield number, cells
+
+
+def _xlsx_rows(f, sheet_info: dict):
+    """The first sheet's rows as value tuples, as openpyxl's ``iter_rows(values_only=True)``
+    gives them (a missing row as an empty tuple, but never cut short by a wrong dimension).
+    Notes the sheet's dimension and path in ``sheet_info``."""
+    with f:
+        reader = _open_workbook(f)
+        workbook = reader.wb
         try:
-            return data.decode(encoding)
+            if not workbook.worksheets:
+                return
+            sheet = workbook.worksheets[0]
+            sheet_info.update(max_row=sheet.max_row, path=sheet._worksheet_path)
+            width, expected = sheet.max_column, 1
+            for number, cells in _sheet_rows(workbook):
+                while expected < number:
+                    expected += 1
+                    yield ()
+                expected = number + 1
+                if not cells:
+                    yield ()
+                    continue
+                row = [None] * (width or cells[-1]["column"])
+                for cell in cells:
+                    if cell["column"] <= len(row):
+                        row[cell["column"] - 1] = cell["value"]
+                yield tuple(row)
+        finally:
+            workbook.close()
+            if isinstance(reader.shared_strings, _SpooledStrings):
+                reader.shared_strings.close()
+
+
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z0-9_]{1,16}:)?row[\s>/]")
+
+
+def _xlsx_row_tags(f, path) -> int:
+    """The row elements of a sheet without a dimension, counted in its decompressed bytes (no
+    XML parsing; a tag split across two chunks is counted once)."""
+    import zipfile
+
+    count, tail = 0, b""
+    with f, zipfile.ZipFile(f) as archive, archive.open(path) as src:
+        for chunk in iter(lambda: src.read(1 << 20), b""):
+            text = tail + chunk
+            count += len(_ROW_TAG.findall(text)) - len(_ROW_TAG.findall(tail))
+            tail = text[-24:]
+    return count
+
+
+def _csv_encoding(f) -> str:
+    """UTF-8 (with or without BOM) if the whole file decodes as such, else GB18030 (what Excel
+    on a Chinese Windows writes); checked chunk by chunk, never holding the file."""
+    with f:
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        try:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            continue
-    raise InvalidInput(_("无法识别文件编码，请另存为 UTF-8 或 GBK 编码的 CSV。"),  # pragma: no cover - gb18030 decodes any
-                       code="csv_encoding")
+            return "gb18030"
+    return "utf-8-sig"
 
 
-def _csv_rows(text: str):
-    try:
-        yield from csv.reader(io.StringIO(text))
-    except csv.Error as exc:
-        raise InvalidInput(_("CSV 格式错误：%(error)s"), code="csv_invalid", error=str(exc)) from exc
+def _csv_rows(f, encoding):
+    with f:
+        text = io.TextIOWrapper(f, encoding=encoding, newline="")
+        try:
+            yield from csv.reader(text)
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise InvalidInput(_("CSV 格式错误：%(error)s"), code="csv_invalid", error=str(exc)) from exc
+        finally:
+            text.detach()
 
 
 def _filled(row) -> int:

@@ -11,6 +11,7 @@ from django.db.models import Sum
 from licensing import selectors, services
 from licensing.models import DealerTransfer, EntryKind, LedgerEntry, LotDerivation, SeedLot, StockBalance
 from seedreg.audit.models import AppendOnlyError, AuditEntry
+from seedreg.audit.testing import assert_audited
 from seedreg.errors import Conflict, InvalidInput, PermissionDenied, RuleViolation
 from seedreg.regions.models import Station
 from tests.licensing.conftest import days_ago
@@ -308,3 +309,45 @@ def test_the_balance_always_equals_the_sum_of_entries(shop_dealer, wholesaler_de
     assert assert_balance_matches_entries(wholesaler, lot) == Decimal("600")
     assert assert_balance_matches_entries(shop, lot) == Decimal("320")
     assert selectors.stock_of(shop, lot, on=days_ago(21)) == 0
+
+
+def test_a_repacking_is_reversed_as_one_unit_until_its_output_has_moved(
+        clerk, wholesaler_dealer, wholesaler, lot, varieties, seed_producer):
+    other = services.register_seed_lot(actor=clerk, variety=varieties["郑单958"], lot_number="ZD2026-002",
+                                       producer_outside=seed_producer)
+    output = services.register_seed_lot(actor=wholesaler_dealer, variety=varieties["郑单958"], lot_number="HN-FZ-01",
+                                        producer=wholesaler)
+    purchase(wholesaler_dealer, wholesaler, lot, "500", supplier_outside=seed_producer)
+    purchase(wholesaler_dealer, wholesaler, other, "300", supplier_outside=seed_producer)
+
+    def repack():
+        return services.record_repacking(actor=wholesaler_dealer, business=wholesaler,
+                                         inputs=[(lot, "400"), (other, "100")], output_lot=output, output_kg="500",
+                                         output_packages=250, occurred_on=days_ago(1))
+
+    made = repack()
+    taken = LedgerEntry.objects.get(lot=other, kind=EntryKind.REPACK_OUT)
+    # Reversing any of its entries (here an input) reverses the whole repacking.
+    with assert_audited("licensing.ledger.repacking_reversed", made, actor=wholesaler_dealer):
+        services.reverse_entry(actor=wholesaler_dealer, entry=taken, reason="投料批次选错")
+    assert (selectors.stock_of(wholesaler, lot), selectors.stock_of(wholesaler, other),
+            selectors.stock_of(wholesaler, output)) == (500, 300, 0)
+    reversed_ = {e.reverses_id: e for e in LedgerEntry.objects.filter(reverses__isnull=False)}
+    assert set(reversed_) == {made.pk, taken.pk, LedgerEntry.objects.get(lot=lot, kind=EntryKind.REPACK_OUT, reverses=None).pk}
+    assert reversed_[made.pk].quantity_kg == Decimal("-500") and reversed_[made.pk].packages == -250
+    assert reversed_[taken.pk].quantity_kg == Decimal("100") and reversed_[taken.pk].reason == "投料批次选错"
+    for business_lot in (lot, other, output):
+        assert_balance_matches_entries(wholesaler, business_lot)
+    with pytest.raises(Conflict, match="已冲正"):
+        services.reverse_entry(actor=wholesaler_dealer, entry=made, reason="再来一次")
+
+    # Once some of the output is sold, the repacking stands (the inputs cannot all come back).
+    made = repack()
+    sale = sell(wholesaler_dealer, wholesaler, output, "20")
+    with pytest.raises(RuleViolation, match="已有销售或其他变动"):
+        services.reverse_entry(actor=wholesaler_dealer, entry=made, reason="录错")
+    assert selectors.stock_of(wholesaler, output) == 480
+    # A corrected mistake does not count: with the sale reversed, the repacking can be.
+    services.reverse_entry(actor=wholesaler_dealer, entry=sale, reason="没有卖")
+    services.reverse_entry(actor=wholesaler_dealer, entry=made, reason="录错")
+    assert (selectors.stock_of(wholesaler, lot), selectors.stock_of(wholesaler, output)) == (500, 0)
