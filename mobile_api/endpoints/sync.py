@@ -160,13 +160,13 @@ class ComplaintFollowUpObject(_Envelope):
     data: ComplaintFollowUpData
 
 
-class RectificationConclusionObject(_Envelope):
-    type: Literal["rectification_conclusion"]
+class RectificationReviewObject(_Envelope):
+    type: Literal["rectification_review"]
     data: RectificationConclusionData
 
 
 SyncObject = Annotated[VisitObject | FindingObject | SamplingObject | VisitJoinObject | ComplaintFollowUpObject
-                       | RectificationConclusionObject, Field(discriminator="type")]
+                       | RectificationReviewObject, Field(discriminator="type")]
 
 
 class SyncRequest(Schema):

@@ -148,7 +148,7 @@ def test_another_countys_inspector_cannot_reach_the_complaint(complaint_task, ou
 # --- rectification conclusions -----------------------------------------------------------------
 
 def test_concluding_an_order_closes_it_and_its_follow_up_task_once(phone, order, inspector):
-    conclusion = obj("rectification_conclusion", {"order_id": order.pk, "rectified": True, "note": "标签已补正"})
+    conclusion = obj("rectification_review", {"order_id": order.pk, "rectified": True, "note": "标签已补正"})
     first = sync(phone, conclusion)[0]
     assert first["status"] == "created" and first["server_id"] == order.pk
     assert sync(phone, conclusion)[0]["status"] == "already_had"
@@ -158,7 +158,7 @@ def test_concluding_an_order_closes_it_and_its_follow_up_task_once(phone, order,
 
 
 def test_not_rectified_needs_what_the_re_inspection_found(phone, order):
-    result = sync(phone, obj("rectification_conclusion", {"order_id": order.pk, "rectified": False, "note": " "}))[0]
+    result = sync(phone, obj("rectification_review", {"order_id": order.pk, "rectified": False, "note": " "}))[0]
     assert result["status"] == "rejected" and result["code"] == "conclusion_note_required"
     assert "note" in result["fields"]
     order.refresh_from_db()
@@ -166,8 +166,8 @@ def test_not_rectified_needs_what_the_re_inspection_found(phone, order):
 
 
 def test_the_colleagues_later_conclusion_is_a_conflict_with_the_servers(phone, order, inspector2):
-    sync(phone, obj("rectification_conclusion", {"order_id": order.pk, "rectified": False, "note": "仍未补正标签"}))
-    result = sync(Phone(login(inspector2)), obj("rectification_conclusion", {"order_id": order.pk, "rectified": True}))[0]
+    sync(phone, obj("rectification_review", {"order_id": order.pk, "rectified": False, "note": "仍未补正标签"}))
+    result = sync(Phone(login(inspector2)), obj("rectification_review", {"order_id": order.pk, "rectified": True}))[0]
     assert result["status"] == "conflict" and result["code"] == "rectification_closed"
     assert result["server_state"]["status"] == "not_rectified"
     assert result["server_state"]["conclusion_note"] == "仍未补正标签"
@@ -176,7 +176,7 @@ def test_the_colleagues_later_conclusion_is_a_conflict_with_the_servers(phone, o
 def test_a_conclusion_from_the_re_inspection_visit_keeps_the_visit(phone, order):
     follow_up_task = Task.objects.get(rectification=order)
     visit = visit_object(follow_up_task)
-    conclusion = obj("rectification_conclusion", {"order_id": order.pk, "rectified": True, "note": "已整改",
+    conclusion = obj("rectification_review", {"order_id": order.pk, "rectified": True, "note": "已整改",
                                                   "visit_uuid": visit["uuid"]})
     assert [r["status"] for r in sync(phone, visit, conclusion)] == ["created", "created"]
     order.refresh_from_db()
@@ -186,7 +186,7 @@ def test_a_conclusion_from_the_re_inspection_visit_keeps_the_visit(phone, order)
 def test_an_inspector_taken_off_the_follow_up_cannot_conclude(order, clerk, inspector, inspector2, inspector3):
     inspections.reassign_task(Task.objects.get(rectification=order), actor=clerk, inspectors=[inspector2, inspector3],
                               reason="人员调整")
-    result = sync(Phone(login(inspector)), obj("rectification_conclusion", {"order_id": order.pk, "rectified": True}))[0]
+    result = sync(Phone(login(inspector)), obj("rectification_review", {"order_id": order.pk, "rectified": True}))[0]
     assert result["status"] == "conflict" and result["code"] == "task_reassigned"
     order.refresh_from_db()
     assert order.status == "open"
@@ -269,3 +269,22 @@ def test_an_inspector_not_on_the_task_cannot_join_its_visit(pair_task, phone, in
 def test_a_join_names_a_task_or_a_visit(phone):
     response = phone.post("/sync", {"objects": [obj("visit_join", {})]})
     assert response.status_code == 422
+
+
+def test_every_object_type_fits_the_columns_that_store_it():
+    # A type name longer than the column is a 500 on PostgreSQL (SQLite does not check).
+    from mobile_api.models import SyncedObject, SyncRevision
+    from mobile_api.sync import HANDLERS
+
+    longest = max(len(name) for name in HANDLERS)
+    assert longest <= SyncedObject._meta.get_field("object_type").max_length
+    assert longest <= SyncRevision._meta.get_field("object_type").max_length
+
+
+def test_the_station_sees_the_follow_up_on_the_complaint_page(client, clerk, phone, complaint_task):
+    from tests.factories import PASSWORD
+
+    sync(phone, obj("complaint_follow_up", follow_up_data(complaint_task.complaint)))
+    assert client.login(username=clerk.username, password=PASSWORD)
+    page = client.get(f"/inspections/complaints/{complaint_task.complaint_id}/").content.decode()
+    assert "投诉属实" in page and "与投诉相符" in page
