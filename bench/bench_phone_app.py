@@ -178,7 +178,10 @@ DAY_JS = """async ({visits, partner}) => {
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--visits", type=int, default=20)
+    parser.add_argument("--port", type=int, default=PORT)
     args = parser.parse_args()
+    global PORT  # start_server reads it
+    PORT = args.port
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings_bench"
     setup("bench.settings_bench")
     from django.core.management import call_command

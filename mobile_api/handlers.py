@@ -12,11 +12,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inspections import services as inspections
-from inspections.models import ChecklistAnswer, Finding, Task, Visit
+from inspections.models import (
+    ChecklistAnswer,
+    Complaint,
+    ComplaintFollowUp,
+    Finding,
+    RectificationOrder,
+    Task,
+    Visit,
+)
 from licensing.models import Business
 from seedreg.accounts.models import User
 from seedreg.accounts.roles import FIELD_ROLES
-from seedreg.errors import InvalidInput, NotFound
+from seedreg.errors import Conflict, InvalidInput, NotFound
 
 from .models import UploadedFile
 from .sync import Applied, DependsOnPending, ServerConflict, WaitingForFiles, register
@@ -90,6 +98,17 @@ def visit_state(actor, head) -> dict:
             "answers": {a.item.code: a.answer for a in visit.answers.select_related("item")}}
 
 
+def _reassigned_with_state(for_task, call, *args, **kwargs):
+    """Run a service that refuses an inspector taken off ``task`` (reassigned while the phone
+    was offline): the refusal is answered as a conflict carrying the task's current pair."""
+    try:
+        return call(*args, **kwargs)
+    except Conflict as exc:
+        if exc.code != "task_reassigned" or for_task is None:
+            raise
+        raise ServerConflict(str(exc), code=exc.code, fields=exc.fields, state=_task_state(for_task)) from exc
+
+
 def apply_visit(actor, item, head) -> Applied:
     data = item.data
     if head is None:
@@ -104,7 +123,8 @@ def apply_visit(actor, item, head) -> Applied:
             business = _visible_pk(item, "business", _businesses_of(actor), data.business_id)
         people = [actor, *_partners(actor, data.partner_ids, item.batch)]
         position = data.checkin
-        visit = inspections.start_visit(
+        visit = _reassigned_with_state(
+            task, inspections.start_visit,
             actor=actor, inspectors=people if len(people) > 1 or task is None else (), business=business, task=task,
             peddler_location=data.peddler_location, peddler_description=data.peddler_description,
             goods_sold=data.goods_sold, farmer_own_surplus=data.farmer_own_surplus,
@@ -113,6 +133,11 @@ def apply_visit(actor, item, head) -> Applied:
             accuracy_m=position.accuracy_m if position else None, client_uuid=item.uuid)
     else:
         visit = Visit.objects.visible_to(actor).get(pk=head.server_id)
+        if visit.status == Visit.Status.OPEN:
+            # Partners named in a later revision (the colleague arrived after check-in) join.
+            present = set(visit.inspectors.values_list("pk", flat=True))
+            for partner in _partners(actor, [i for i in data.partner_ids if i not in present]):
+                _reassigned_with_state(visit.task, inspections.join_visit, visit, actor=actor, inspector=partner)
 
     changed_since_start = head is not None
     if data.checklist and visit.status == Visit.Status.OPEN:
@@ -171,9 +196,7 @@ def apply_finding(actor, item, head) -> Applied:
     else:
         finding = Finding.objects.get(pk=head.server_id)
     attach_waiting_photos(actor, finding, item.uuid)
-    have = {str(u) for u in UploadedFile.objects.filter(object_uuid=item.uuid).values_list("uuid", flat=True)}
-    missing = [str(p) for p in data.photos if str(p) not in have]
-    return Applied(server_id=finding.pk, region_code=visit.region_code, missing_files=missing)
+    return Applied(server_id=finding.pk, region_code=visit.region_code, missing_files=_missing(item.uuid, data.photos))
 
 
 def sampling_state(actor, head) -> dict:
@@ -223,6 +246,109 @@ def apply_sampling(actor, item, head) -> Applied:
     return Applied(server_id=record.pk, region_code=record.region_code)
 
 
+def apply_visit_join(actor, item, head) -> Applied:
+    """The second inspector of a pair joins, from their own phone, the visit their colleague
+    checked in: named by its UUID when the phone knows it, else the open visit of the task or
+    at the business (an ad-hoc visit). A task's visit starts with the task's pair, so there
+    joining confirms a member; an ad-hoc visit starts with whoever checked in."""
+    data = item.data
+    if head is not None:  # joined by the first revision: nothing more to apply
+        visit = Visit.objects.visible_to(actor).get(pk=head.server_id)
+        return Applied(server_id=visit.pk, region_code=visit.region_code)
+    task = _visible(Task, actor, pk=data.task_id) if data.task_id is not None else None
+    visits = Visit.objects.visible_to(actor)
+    if data.visit_uuid is not None:
+        visit = visits.filter(client_uuid=data.visit_uuid).first()
+    elif task is not None:
+        visit = visits.filter(task=task, status=Visit.Status.OPEN).order_by("-checked_in_at", "-id").first()
+    else:
+        business = _visible(Business, actor, pk=data.business_id)
+        visit = (visits.filter(business=business, status=Visit.Status.OPEN)
+                 .order_by("-checked_in_at", "-id").first())
+    if visit is None:
+        if task is not None and task.status != Task.Status.OPEN:
+            raise ServerConflict(_("该任务已完成，没有可加入的检查。"), code="task_not_open", state=_task_state(task))
+        # The colleague's check-in has not reached the server yet: retry later, nothing stored.
+        raise DependsOnPending(_("同事的到达签到尚未同步，稍后自动重试。"), code="visit_not_synced")
+    if task is not None and visit.task_id != task.pk:
+        raise InvalidInput(_("该检查不属于这个任务。"), code="visit_task_mismatch", fields={"visit_uuid": [_("不符")]})
+    if not visit.inspectors.filter(pk=actor.pk).exists():
+        _reassigned_with_state(visit.task, inspections.join_visit, visit, actor=actor, inspector=actor)
+    return Applied(server_id=visit.pk, region_code=visit.region_code)
+
+
+def _synced_visit(actor, visit_uuid):
+    """The visit a phone object refers to, or None; DependsOnPending while it is not synced."""
+    if visit_uuid is None:
+        return None
+    visit = Visit.objects.visible_to(actor).filter(client_uuid=visit_uuid).first()
+    if visit is None:
+        raise DependsOnPending(_("所属现场检查尚未同步，请先同步检查记录后重试。"), code="visit_not_synced")
+    return visit
+
+
+def complaint_follow_up_state(actor, head) -> dict:
+    follow_up = ComplaintFollowUp.objects.filter(pk=head.server_id).select_related("complaint").first()
+    if follow_up is None:
+        return {}
+    return {"follow_up_id": follow_up.pk, "complaint_id": follow_up.complaint_id,
+            "complaint_status": follow_up.complaint.status, "outcome": follow_up.outcome,
+            "photos": follow_up.photos.count()}
+
+
+def _complaint_state(complaint) -> dict:
+    return {"complaint_id": complaint.pk, "complaint_status": complaint.status,
+            "follow_ups": [{"id": f.pk, "outcome": f.outcome, "by": f.recorded_by.display_name}
+                           for f in complaint.follow_ups.select_related("recorded_by")]}
+
+
+def apply_complaint_follow_up(actor, item, head) -> Applied:
+    data = item.data
+    if head is None:
+        complaint = _visible(Complaint, actor, pk=data.complaint_id)
+        visit = _synced_visit(actor, data.visit_uuid)
+        try:
+            follow_up = inspections.record_complaint_follow_up(
+                complaint, actor=actor, found=data.found, outcome=data.outcome, visit=visit,
+                recorded_at=data.followed_up_at or item.recorded_at, client_uuid=item.uuid)
+        except Conflict as exc:  # closed by the station meanwhile: show what the server has
+            raise ServerConflict(str(exc), code=exc.code, fields=exc.fields, state=_complaint_state(complaint)) from exc
+    else:
+        follow_up = ComplaintFollowUp.objects.get(pk=head.server_id)
+    for upload in _waiting_photos(item.uuid):
+        attach_follow_up_photo(actor, follow_up, upload)
+    return Applied(server_id=follow_up.pk, region_code=follow_up.region_code,
+                   missing_files=_missing(item.uuid, data.photos))
+
+
+def _order_state(order) -> dict:
+    return {"order_id": order.pk, "status": order.status,
+            "closed_at": order.closed_at.isoformat() if order.closed_at else None,
+            "concluded_by": order.concluded_by.display_name if order.concluded_by_id else "",
+            "conclusion_note": order.conclusion_note}
+
+
+def rectification_conclusion_state(actor, head) -> dict:
+    order = RectificationOrder.objects.filter(pk=head.server_id).select_related("concluded_by").first()
+    return _order_state(order) if order else {}
+
+
+def apply_rectification_conclusion(actor, item, head) -> Applied:
+    data = item.data
+    if head is not None:  # a conclusion is given once: a later revision changes nothing
+        order = RectificationOrder.objects.get(pk=head.server_id)
+        return Applied(server_id=order.pk, region_code=order.region_code)
+    order = _visible(RectificationOrder, actor, pk=data.order_id)
+    visit = _synced_visit(actor, data.visit_uuid)
+    try:
+        inspections.conclude_rectification(order, actor=actor, rectified=data.rectified, note=data.note, visit=visit,
+                                           concluded_at=data.concluded_at or item.recorded_at)
+    except Conflict as exc:  # concluded by the colleague or the station, or the task reassigned
+        order.refresh_from_db()
+        raise ServerConflict(str(exc), code=exc.code, fields=exc.fields, state=_order_state(order)) from exc
+    return Applied(server_id=order.pk, region_code=order.region_code)
+
+
 # --- files ---------------------------------------------------------------------------------------
 
 def _read(upload: UploadedFile) -> bytes:
@@ -238,9 +364,8 @@ def _mark_attached(file_uuid, server_id):
     upload.save(update_fields=["content", "attached_at", "server_id"])
 
 
-def attach_photo(actor, finding, upload: UploadedFile):
-    photo = inspections.add_finding_photo(finding, actor=actor, data=_read(upload), name=upload.original_name,
-                                          client_uuid=upload.uuid)
+def attach_photo(actor, finding, upload: UploadedFile, *, add=inspections.add_finding_photo):
+    photo = add(finding, actor=actor, data=_read(upload), name=upload.original_name, client_uuid=upload.uuid)
     upload.exif_taken_at, upload.exif_latitude, upload.exif_longitude = (photo.taken_at, photo.gps_latitude,
                                                                           photo.gps_longitude)
     upload.save(update_fields=["exif_taken_at", "exif_latitude", "exif_longitude"])
@@ -248,12 +373,42 @@ def attach_photo(actor, finding, upload: UploadedFile):
     return photo
 
 
+def attach_follow_up_photo(actor, follow_up, upload: UploadedFile):
+    return attach_photo(actor, follow_up, upload, add=inspections.add_complaint_follow_up_photo)
+
+
+def _waiting_photos(object_uuid):
+    return UploadedFile.objects.filter(object_uuid=object_uuid, kind=UploadedFile.Kind.PHOTO,
+                                       attached_at__isnull=True).order_by("uploaded_at", "id")
+
+
+def _missing(object_uuid, photos) -> list[str]:
+    """The photos the object names that the server has not received yet (the phone uploads them)."""
+    have = {str(u) for u in UploadedFile.objects.filter(object_uuid=object_uuid).values_list("uuid", flat=True)}
+    return [str(p) for p in photos if str(p) not in have]
+
+
 def attach_waiting_photos(actor, finding, object_uuid):
-    for upload in UploadedFile.objects.filter(object_uuid=object_uuid, kind=UploadedFile.Kind.PHOTO,
-                                              attached_at__isnull=True).order_by("uploaded_at", "id"):
+    for upload in _waiting_photos(object_uuid):
         attach_photo(actor, finding, upload)
+
+
+def attach_uploaded_photo(actor, head, upload: UploadedFile) -> None:
+    """A photo uploaded after its object synced: handed to the object's owner at once (a
+    finding of a visit still open, a complaint follow-up)."""
+    if head.object_type == "finding":
+        finding = Finding.objects.filter(pk=head.server_id).select_related("visit").first()
+        if finding is not None and finding.visit.status == Visit.Status.OPEN:
+            attach_photo(actor, finding, upload)
+    elif head.object_type == "complaint_follow_up":
+        follow_up = ComplaintFollowUp.objects.filter(pk=head.server_id).first()
+        if follow_up is not None:
+            attach_follow_up_photo(actor, follow_up, upload)
 
 
 register("visit", apply=apply_visit, state=visit_state, prefetch=prefetch_visits)
 register("finding", apply=apply_finding, state=finding_state)
 register("sampling", apply=apply_sampling, state=sampling_state)
+register("visit_join", apply=apply_visit_join, state=visit_state)
+register("complaint_follow_up", apply=apply_complaint_follow_up, state=complaint_follow_up_state)
+register("rectification_review", apply=apply_rectification_conclusion, state=rectification_conclusion_state)

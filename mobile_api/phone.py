@@ -35,6 +35,7 @@ SHELL_ASSETS = (
     "phone/js/media.js",
     "phone/js/outbox.js",
     "phone/js/visit.js",
+    "phone/js/followup.js",
     "phone/js/sync.js",
     "phone/js/scan.js",
     "phone/icons/icon-192.png",

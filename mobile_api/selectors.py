@@ -105,6 +105,17 @@ def open_rectifications_by_business(business_ids) -> dict[int, list[dict]]:
     return out
 
 
+def open_complaints_by_id(complaint_ids) -> dict[int, dict]:
+    """The open complaints the tasks were made for, without the complainant's name and phone
+    (personal data stays with the station's staff). One query."""
+    from inspections.models import Complaint
+
+    return {c.pk: {"id": c.pk, "channel": c.channel, "channel_label": str(c.get_channel_display()),
+                   "description": c.description, "lot_text": c.lot_text, "received_at": c.received_at,
+                   "anonymous": c.anonymous}
+            for c in Complaint.objects.filter(pk__in=complaint_ids, status=Complaint.Status.OPEN)}
+
+
 def applicable_checklist_codes(card: dict, items) -> list[str]:
     licence_holder = any(lic["is_valid"] for lic in card["licences"])
     filing_holder = bool(card["filings"])

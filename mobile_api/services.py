@@ -128,11 +128,10 @@ def receive_upload(*, actor, data: bytes, name: str, object_uuid, file_uuid, kin
     from django.core.files.base import ContentFile
     from django.db import IntegrityError, transaction
 
-    from inspections.models import Finding, Visit
     from inspections.photos import process_photo, process_signature
     from seedreg.errors import Conflict, NotFound
 
-    from .handlers import attach_photo
+    from .handlers import attach_uploaded_photo
     from .models import SyncedObject, UploadedFile
 
     require(actor, "mobile_api.hold_token")
@@ -167,9 +166,7 @@ def receive_upload(*, actor, data: bytes, name: str, object_uuid, file_uuid, kin
         if existing is None:
             raise Conflict(_("该文件编号已用于另一个文件。"), code="file_uuid_reused") from None
         return existing, False
-    if head is not None and kind == UploadedFile.Kind.PHOTO and head.object_type == "finding":
-        finding = Finding.objects.filter(pk=head.server_id).first()
-        if finding is not None and finding.visit.status == Visit.Status.OPEN:
-            attach_photo(actor, finding, upload)
-            upload.refresh_from_db()
+    if head is not None and kind == UploadedFile.Kind.PHOTO:
+        attach_uploaded_photo(actor, head, upload)
+        upload.refresh_from_db()
     return upload, True

@@ -1,11 +1,15 @@
 """Phone-sized screenshots of the inspectors' app for docs/phone-app.md (360×740, touch).
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/seedreg_w9 .venv/bin/python scripts/phone_screenshots.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/seedreg_w9 .venv/bin/python scripts/phone_screenshots.py [--port 8901]
 
-Makes a fresh day (bench/bench_phone_app.py's builder), serves it with gunicorn on loopback and
-walks one visit: login, route, business, checklist, finding with photo, sampling, check-out,
-offline outbox, sync answers, seed-bag scan. Writes docs/phone-app/*.png."""
+Makes a fresh day (bench/bench_phone_app.py's builder, plus a complaint to follow up and a
+rectification order to re-check), serves it with gunicorn on loopback and walks one visit:
+login, route, business, checklist, finding with photo, sampling with the business's signature,
+check-out, complaint follow-up, rectification conclusion, offline outbox, sync answers,
+seed-bag scan. Writes docs/phone-app/*.png."""
 
+import argparse
+import datetime
 import io
 import sys
 from pathlib import Path
@@ -19,14 +23,57 @@ from _django import setup  # noqa: E402
 OUT = ROOT / "docs" / "phone-app"
 
 
+def add_follow_ups(pair_ids):
+    """A complaint at the day's last shop and, at the one before, a visit closed with a
+    rectification order whose follow-up (re-check) is planned for today."""
+    from django.utils import timezone
+
+    from inspections import services as inspections
+    from inspections.models import RectificationOrder, Task
+    from seedreg.accounts.models import User
+    from seedreg.accounts.roles import Role
+    from tests.factories import make_user
+
+    today = timezone.localdate()
+    pair = list(User.objects.filter(pk__in=pair_ids).order_by("pk"))
+    clerk = make_user(Role.STATION_CLERK, username=f"shots-clerk-{Task.objects.count()}")
+    tasks = list(Task.objects.filter(inspectors=pair[0], status=Task.Status.OPEN).order_by("-id")[:2])
+    complaint = inspections.record_complaint(actor=clerk, channel="hotline", business=tasks[0].business, anonymous=True,
+                                             description="农户反映所购“郑单958”出苗率低，怀疑发芽率不合格",
+                                             lot_text="郑单958 批号ZD2026-001")
+    task = inspections.spawn_complaint_task(complaint, actor=clerk, inspectors=pair,
+                                            due_on=today + datetime.timedelta(days=5))
+    inspections.plan_task_day(task, actor=clerk, day=today)
+    visit = inspections.start_visit(actor=pair[0], task=tasks[1])
+    inspections.answer_checklist(visit, actor=pair[0], answers={"label_complete": ("no", "“先玉335”标签缺检疫证明编号")})
+    inspections.close_visit(visit, actor=pair[0], outcome="rectification", rectification_days=10, ack_refused=True,
+                            ack_note="负责人外出，店员拒签")
+    follow_up = Task.objects.get(rectification=RectificationOrder.objects.get(visit=visit))
+    inspections.plan_task_day(follow_up, actor=clerk, day=today)
+
+
+def sign(page, selector):
+    page.locator(selector).scroll_into_view_if_needed()
+    box = page.locator(selector).bounding_box()
+    page.mouse.move(box["x"] + 30, box["y"] + 100)
+    page.mouse.down()
+    for step in range(1, 16):
+        page.mouse.move(box["x"] + 30 + step * 18, box["y"] + 100 - (step % 4) * 18)
+    page.mouse.up()
+
+
 def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, default=bench.PORT)
+    bench.PORT = parser.parse_args().port
     setup("bench.settings_bench")
     from django.core.management import call_command
     from PIL import Image
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
-    username, password, _pair = bench.make_day(6)
+    username, password, pair = bench.make_day(6)
+    add_follow_ups(pair)
     url = f"http://localhost:{bench.PORT}"
     server = bench.start_server(url)
     OUT.mkdir(exist_ok=True)
@@ -48,7 +95,7 @@ def main():
             page.click("button[type=submit]")
             page.wait_for_selector("#route .task .distance")
             shot("02-route")
-            page.click("#route .task >> nth=0")
+            page.click("#route .task:not(:has-text('投诉')):not(:has-text('整改')) >> nth=0")
             page.wait_for_selector("#checkin")
             shot("03-business")
             context.set_offline(True)  # only for the banner: the app's own work needs no network here
@@ -78,21 +125,35 @@ def main():
             page.fill("input[name=backup_seals]", "FQ-0002")
             page.fill("input[name=backup_kept_at]", "门市部库房")
             page.fill("input[name=business_signer]", "王经理")
-            page.locator("#rule").scroll_into_view_if_needed()
+            sign(page, "#business-signature")
             shot("06-sampling")
-            page.click("#sample button")
+            page.click("#sample button.primary")
             page.wait_for_selector("#close")
             page.select_option("select[name=outcome]", "rectification")
-            page.locator("#signature").scroll_into_view_if_needed()
-            box = page.locator("#signature").bounding_box()
-            page.mouse.move(box["x"] + 30, box["y"] + 100)
-            page.mouse.down()
-            for step in range(1, 16):
-                page.mouse.move(box["x"] + 30 + step * 18, box["y"] + 100 - (step % 4) * 18)
-            page.mouse.up()
+            sign(page, "#signature")
             shot("07-checkout")
             page.click("#close button.big")
             page.wait_for_selector("#route")
+            page.click("#route .task:has-text('投诉举报')")
+            page.click("#complaint-follow-up")
+            page.fill("textarea[name=found]", "现场抽查同批次郑单958（批号ZD2026-001），标签发芽率85%；门市部未留存购种凭证")
+            page.select_option("select[name=outcome]", "partly")
+            page.set_input_files("input[name=photos]", files=[{"name": "IMG_0002.jpg", "mimeType": "image/jpeg",
+                                                               "buffer": photo.getvalue()}])
+            page.click("#follow-up button")
+            page.wait_for_selector("section.follow-up:has-text('证据照片 1 张')")
+            shot("11-complaint-follow-up")
+            page.goto(f"{url}/m/#/")
+            page.click("#route .task:has-text('整改复查')")
+            page.click("#rectification-conclusion")
+            page.check("input[name=rectified][value=no]")
+            page.click("#conclusion button")
+            page.wait_for_selector(".field-error")
+            page.fill("textarea[name=note]", "“先玉335”标签仍未补正检疫证明编号")
+            page.locator("#conclusion").scroll_into_view_if_needed()
+            shot("12-rectification-review")
+            page.click("#conclusion button")
+            page.wait_for_selector("section.conclusion")
             page.goto(f"{url}/m/#/outbox")
             page.wait_for_selector(".outbox-item")
             shot("08-outbox-offline")

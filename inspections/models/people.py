@@ -118,3 +118,36 @@ class Complaint(RegulatedModel):
     def __str__(self):
         target = self.business.name if self.business_id else (self.lot_text or "—")
         return f"投诉：{target}（{self.received_at:%Y-%m-%d}）"
+
+
+class ComplaintFollowUp(RegulatedModel):
+    """复查: what the inspectors found when following a complaint up on site, with evidence
+    photos and their view of it. The station closes the complaint and tells the complainant."""
+
+    class Outcome(models.TextChoices):
+        SUBSTANTIATED = "substantiated", _("投诉属实")
+        PARTLY = "partly", _("部分属实")
+        UNSUBSTANTIATED = "unsubstantiated", _("投诉不属实")
+        NOT_VERIFIABLE = "not_verifiable", _("无法核实")
+
+    client_uuid = client_uuid_field()
+    region_code = models.CharField(_("所属区划"), max_length=12, db_index=True)
+    complaint = models.ForeignKey(Complaint, models.PROTECT, related_name="follow_ups", verbose_name=_("投诉举报"))
+    visit = models.ForeignKey("inspections.Visit", models.PROTECT, null=True, blank=True, related_name="+",
+                              verbose_name=_("现场检查"))
+    found = models.TextField(_("复查情况"))
+    outcome = models.CharField(_("复查结论"), max_length=16, choices=Outcome.choices)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
+                                    verbose_name=_("复查人"))
+    recorded_at = models.DateTimeField(_("复查时间"), default=timezone.now)
+
+    objects = InspectionQuerySet.as_manager()
+    jurisdiction_roles = Complaint.jurisdiction_roles
+
+    class Meta:
+        verbose_name = _("投诉复查")
+        verbose_name_plural = _("投诉复查")
+        ordering = ["recorded_at", "id"]
+
+    def __str__(self):
+        return f"复查：{self.complaint}（{self.get_outcome_display()}）"

@@ -157,6 +157,10 @@ class Photo(RegulatedModel):
                                 verbose_name=_("检查发现"))
     complaint = models.ForeignKey("inspections.Complaint", models.PROTECT, null=True, blank=True,
                                   related_name="photos", verbose_name=_("投诉举报"))
+    # Evidence taken when following a complaint up (also linked to the complaint, so its page
+    # shows intake and follow-up photos together).
+    complaint_follow_up = models.ForeignKey("inspections.ComplaintFollowUp", models.PROTECT, null=True, blank=True,
+                                            related_name="photos", verbose_name=_("投诉复查"))
     image = models.FileField(_("照片"), upload_to=photo_path)
     thumbnail = models.FileField(_("缩略图"), upload_to=thumb_path)
     width = models.PositiveIntegerField(_("宽"))
@@ -199,6 +203,13 @@ class RectificationOrder(RegulatedModel):
     deadline_rule = models.CharField(_("期限计算规则"), max_length=200)
     status = models.CharField(_("状态"), max_length=14, choices=Status.choices, default=Status.OPEN, db_index=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    # The conclusion of the follow-up (复查): who concluded, what the re-inspection found, and
+    # the visit of the re-inspection when there was one (its findings and photos).
+    concluded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name=_("复查结论人"))
+    conclusion_note = models.TextField(_("复查情况"), blank=True)
+    review_visit = models.ForeignKey(Visit, models.PROTECT, null=True, blank=True, related_name="+",
+                                     verbose_name=_("复查检查"))
     document = models.OneToOneField("documents.IssuedDocument", models.PROTECT, null=True, blank=True,
                                     related_name="+", verbose_name=_("整改通知书"))
 

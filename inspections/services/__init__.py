@@ -11,9 +11,11 @@ from .draws import (
 )
 from .onsite import reserve_onsite_numbers
 from .people import (
+    add_complaint_follow_up_photo,
     close_complaint,
     declare_conflict,
     record_complaint,
+    record_complaint_follow_up,
     save_inspector_profile,
     spawn_complaint_task,
     withdraw_conflict,
@@ -43,5 +45,5 @@ __all__ = [
     "check_pair", "close_complaint", "collect_draw_inputs", "first_batch_due", "create_campaign", "create_draw_tasks", "create_plan",
     "create_task", "publish_draw", "run_draw", "verify_draw", "declare_conflict",
     "plan_task_day", "reassign_task", "record_custody_transfer", "record_complaint", "save_inspector_profile", "set_campaign_status",
-    "spawn_complaint_task", "withdraw_conflict",
+    "spawn_complaint_task", "withdraw_conflict", "add_complaint_follow_up_photo", "record_complaint_follow_up",
 ]

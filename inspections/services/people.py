@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from seedreg.accounts.permissions import require
 from seedreg.accounts.roles import FIELD_ROLES
 from seedreg.audit.services import audited, log_action
-from seedreg.errors import Conflict, InvalidInput, NotFound
+from seedreg.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from seedreg.regulated import service
 
-from ..models import Complaint, ConflictOfInterest, InspectorProfile, Photo, Task
+from ..models import Complaint, ComplaintFollowUp, ConflictOfInterest, InspectorProfile, Photo, Task
 from ..photos import process_photo
 from ._common import county_of, required_text, resent, uuid_kwargs
 from .tasks import create_task
@@ -152,3 +152,54 @@ def close_complaint(complaint: Complaint, *, actor, outcome: str, told_how: str,
         complaint.closed_by = actor
         complaint.save()
     return complaint
+
+
+def complaint_follow_up_allowed(complaint: Complaint, actor) -> bool:
+    """An inspector follows a complaint up when one of its tasks is theirs (a reassigned
+    inspector no longer is); the station's staff may always record one."""
+    return complaint.tasks.filter(inspectors=actor).exists() or actor.has_perm("inspections.handle_complaint",
+                                                                                complaint)
+
+
+@service
+def record_complaint_follow_up(complaint: Complaint, *, actor, found: str, outcome: str, visit=None,
+                               recorded_at=None, photos=(), client_uuid=None) -> ComplaintFollowUp:
+    """复查: what was found on site about an open complaint, evidence photos ((name, bytes)
+    pairs) and the inspectors' view (substantiated or not). The complaint stays open: the
+    station closes it and tells the complainant."""
+    if (existing := resent(ComplaintFollowUp, client_uuid, complaint.region_code)) is not None:
+        return existing
+    require(actor, "inspections.visit" if actor.can_inspect else "inspections.handle_complaint", complaint)
+    if not complaint_follow_up_allowed(complaint, actor):
+        raise RuleViolation(_("您不是该投诉检查任务的执法人员（任务可能已改派），不能记录复查。"),
+                            code="complaint_not_assigned", fields={"complaint": [_("未分派给您")]})
+    if complaint.status != Complaint.Status.OPEN:
+        raise Conflict(_("投诉已办结，不能再记录复查。"), code="complaint_closed")
+    if outcome not in ComplaintFollowUp.Outcome.values:
+        raise InvalidInput(_("复查结论无效。"), code="follow_up_outcome_invalid", fields={"outcome": [_("无效")]})
+    if visit is not None and (complaint.business_id is None or visit.business_id != complaint.business_id):
+        raise InvalidInput(_("该现场检查不是对被投诉主体的检查。"), code="follow_up_visit_mismatch",
+                           fields={"visit": [_("不是被投诉主体")]})
+    follow_up = ComplaintFollowUp.objects.create(
+        complaint=complaint, region_code=complaint.region_code, visit=visit,
+        found=required_text(found, "found", "复查情况", 2000), outcome=outcome, recorded_by=actor,
+        recorded_at=recorded_at or timezone.now(), **uuid_kwargs(client_uuid))
+    for name, data in photos:
+        _store_photo(data, actor=actor, region_code=complaint.region_code, name=name, complaint=complaint,
+                     complaint_follow_up=follow_up)
+    log_action(follow_up, "inspections.complaint.followed_up", actor=actor, parent=complaint,
+               data={"outcome": outcome, "visit": getattr(visit, "pk", None), "photos": len(photos)})
+    return follow_up
+
+
+@service
+def add_complaint_follow_up_photo(follow_up: ComplaintFollowUp, *, actor, data: bytes, name: str = "",
+                                  client_uuid=None) -> Photo:
+    """An evidence photo that reached the server after its follow-up (phones upload one by one)."""
+    require(actor, "inspections.visit" if actor.can_inspect else "inspections.handle_complaint", follow_up)
+    if follow_up.recorded_by_id != actor.pk and not complaint_follow_up_allowed(follow_up.complaint, actor):
+        raise NotFound()
+    photo = _store_photo(data, actor=actor, region_code=follow_up.region_code, name=name,
+                         complaint=follow_up.complaint, complaint_follow_up=follow_up, client_uuid=client_uuid)
+    log_action(photo, "inspections.complaint.photo_added", actor=actor, parent=follow_up.complaint)
+    return photo

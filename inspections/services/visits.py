@@ -85,6 +85,7 @@ def start_visit(*, actor, inspectors=(), business: Business | None = None, task:
     if task is not None:
         if task.status != Task.Status.OPEN:
             raise Conflict(_("任务已%(s)s。"), code="task_not_open", s=task.get_status_display())
+        refuse_unassigned(task, actor)
         business = task.business
         inspectors = list(inspectors) or list(task.inspectors.all())
     if business is not None:
@@ -127,6 +128,14 @@ def start_visit(*, actor, inspectors=(), business: Business | None = None, task:
     return visit
 
 
+def refuse_unassigned(task: Task, inspector) -> None:
+    """Only the task's current inspectors work on it: one taken off the task (reassigned, say
+    while their phone was offline) is refused, with the code the phone shows."""
+    if not task.inspectors.filter(pk=inspector.pk).exists():
+        raise Conflict(_("该任务已改派给其他执法人员，%(name)s 不能再检查该任务。"), code="task_reassigned",
+                       name=inspector.display_name, fields={"task": [_("已改派")]})
+
+
 def _open_visit(visit, actor):
     require(actor, "inspections.visit", visit)
     if visit.status != Visit.Status.OPEN:
@@ -135,9 +144,13 @@ def _open_visit(visit, actor):
 
 @service
 def join_visit(visit: Visit, *, actor, inspector) -> Visit:
-    """A second (or third) inspector joins the visit."""
+    """A second (or third) inspector joins the visit: added by a colleague already on it, or
+    joining from their own phone (``actor`` is ``inspector``). A visit made for a task takes
+    only the task's current inspectors."""
     _open_visit(visit, actor)
     _field_people(inspector, [])
+    if visit.task_id:
+        refuse_unassigned(visit.task, inspector)
     people = list(visit.inspectors.all())
     if inspector in people:
         raise Conflict(_("%(name)s 已在检查组中。"), code="inspector_repeated", name=inspector.display_name)
@@ -410,15 +423,35 @@ def _order_rectification(visit, *, actor, people, findings, items, days, issued_
 
 
 @service
-def conclude_rectification(order: RectificationOrder, *, actor, rectified: bool, note: str = "") -> RectificationOrder:
-    """The follow-up's conclusion: rectified, or not rectified (then usually a case)."""
+def conclude_rectification(order: RectificationOrder, *, actor, rectified: bool, note: str = "", visit=None,
+                           concluded_at=None) -> RectificationOrder:
+    """The follow-up's conclusion (复查结论): rectified, or not rectified (then usually a case),
+    with what the re-inspection found (``note``) and, when there was one, the visit of the
+    re-inspection (its findings and photos). An inspector concludes only an order whose
+    follow-up task is theirs; the station's staff any order of the county."""
     require(actor, "inspections.visit" if actor.can_inspect else "inspections.review_rectification", order)
     if order.status != RectificationOrder.Status.OPEN:
         raise Conflict(_("整改通知已办结。"), code="rectification_closed")
+    if actor.can_inspect and not actor.has_perm("inspections.review_rectification", order):
+        tasks = order.follow_up_tasks.all()
+        if tasks.exists() and not tasks.filter(inspectors=actor).exists():
+            raise Conflict(_("该整改复查任务已改派给其他执法人员，%(name)s 不能作出复查结论。"), code="task_reassigned",
+                           name=actor.display_name, fields={"order": [_("已改派")]})
+    if not rectified and not (note or "").strip():
+        raise InvalidInput(_("未整改的，须填写复查情况。"), code="conclusion_note_required",
+                           fields={"note": [_("必填")]})
+    if visit is not None and visit.business_id != order.business_id:
+        raise InvalidInput(_("该现场检查不是对整改主体的检查。"), code="review_visit_mismatch",
+                           fields={"visit": [_("不是整改主体")]})
+    when = concluded_at or timezone.now()
+    if timezone.localdate(when) < order.issued_on:
+        raise InvalidInput(_("复查时间不能早于整改通知下达日期。"), code="conclusion_before_order",
+                           fields={"concluded_at": [_("早于下达日期")]})
     with audited(order, "inspections.rectification.concluded", actor=actor, reason=note, parent=order.business):
         order.status = RectificationOrder.Status.RECTIFIED if rectified else RectificationOrder.Status.NOT_RECTIFIED
-        order.closed_at = timezone.now()
-        order.save(update_fields=["status", "closed_at"])
+        order.closed_at = when
+        order.concluded_by, order.conclusion_note, order.review_visit = actor, (note or "").strip(), visit
+        order.save(update_fields=["status", "closed_at", "concluded_by", "conclusion_note", "review_visit"])
     for task in order.follow_up_tasks.filter(status=Task.Status.OPEN):
         complete_task(task, actor=actor)
     return order

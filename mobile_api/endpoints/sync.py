@@ -97,6 +97,37 @@ class SamplingData(Schema):
     serial_number: SerialNumber | None = Field(None, description="抽样单编号（取自预留编号段）")
 
 
+class VisitJoinData(Schema):
+    task_id: int | None = Field(None, ge=1, le=2**62, description="加入该任务正在进行的检查")
+    business_id: int | None = Field(None, ge=1, le=2**62, description="或：加入同事在该经营主体正在进行的检查（临时检查）")
+    visit_uuid: UUID | None = Field(None, description="或：同事检查记录的编号（已知时）")
+    joined_at: Timestamp | None = None
+
+    @model_validator(mode="after")
+    def _one_target(self):
+        if self.task_id is None and self.business_id is None and self.visit_uuid is None:
+            raise ValueError("task_id、business_id 与 visit_uuid 至少填写一项")
+        return self
+
+
+class ComplaintFollowUpData(Schema):
+    complaint_id: int = Field(..., ge=1, le=2**62)
+    visit_uuid: UUID | None = Field(None, description="复查时的现场检查（如有）")
+    found: Text(2000, min_length=1) = Field(..., description="复查情况")
+    outcome: Literal["substantiated", "partly", "unsubstantiated", "not_verifiable"] = Field(
+        ..., description="复查结论：属实/部分属实/不属实/无法核实")
+    followed_up_at: Timestamp | None = None
+    photos: list[UUID] = Field(default_factory=list, max_length=30, description="证据照片文件编号")
+
+
+class RectificationConclusionData(Schema):
+    order_id: int = Field(..., ge=1, le=2**62)
+    rectified: bool = Field(..., description="已整改（是）或逾期未整改（否）")
+    note: Text(2000) = Field("", description="复查情况（未整改的必填）")
+    visit_uuid: UUID | None = Field(None, description="复查时的现场检查（如有）")
+    concluded_at: Timestamp | None = None
+
+
 class _Envelope(Schema):
     uuid: UUID = Field(..., description="手机生成的对象编号")
     revision: UUID = Field(..., description="本次修订的编号（每次修改都是新编号）")
@@ -119,7 +150,23 @@ class SamplingObject(_Envelope):
     data: SamplingData
 
 
-SyncObject = Annotated[VisitObject | FindingObject | SamplingObject, Field(discriminator="type")]
+class VisitJoinObject(_Envelope):
+    type: Literal["visit_join"]
+    data: VisitJoinData
+
+
+class ComplaintFollowUpObject(_Envelope):
+    type: Literal["complaint_follow_up"]
+    data: ComplaintFollowUpData
+
+
+class RectificationReviewObject(_Envelope):
+    type: Literal["rectification_review"]
+    data: RectificationConclusionData
+
+
+SyncObject = Annotated[VisitObject | FindingObject | SamplingObject | VisitJoinObject | ComplaintFollowUpObject
+                       | RectificationReviewObject, Field(discriminator="type")]
 
 
 class SyncRequest(Schema):
@@ -173,7 +220,7 @@ def sync_batch(request, payload: SyncRequest):
 
 
 class FileForm(Schema):
-    object_uuid: UUID = Field(..., description="文件所属对象（检查发现或现场检查）的编号")
+    object_uuid: UUID = Field(..., description="文件所属对象（检查发现、投诉复查、抽样或现场检查）的编号")
     file_uuid: UUID = Field(..., description="手机生成的文件编号")
     kind: Literal["photo", "signature"] = "photo"
     captured_at: Timestamp | None = Field(None, description="拍摄时间（手机记录；照片可能已被压缩而丢失 EXIF）")

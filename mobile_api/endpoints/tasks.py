@@ -19,6 +19,7 @@ from ..selectors import (
     business_card,
     lots_for_businesses,
     my_open_tasks,
+    open_complaints_by_id,
     open_rectifications_by_business,
     phone_county_settings,
     reference_data,
@@ -47,6 +48,16 @@ class RectificationOut(Schema):
     serial: str
 
 
+class ComplaintOut(Schema):
+    id: int
+    channel: str
+    channel_label: str
+    description: str
+    lot_text: str
+    received_at: datetime.datetime
+    anonymous: bool
+
+
 class LotOut(Schema):
     lot_id: int
     variety: str
@@ -71,6 +82,8 @@ class TaskOut(Schema):
     inspectors: list[PersonOut]
     business: BusinessCard
     rectification_orders: list[RectificationOut]
+    rectification_id: int | None = Field(None, description="整改复查任务所复查的整改通知")
+    complaint: ComplaintOut | None = Field(None, description="投诉举报任务的投诉（办理中的；不含投诉人信息）")
     lots_held: list[LotOut]
     stop_sale_lots: list[LotOut]
     checklist_codes: list[str]
@@ -153,6 +166,7 @@ def tasks_download(user, days: int, device_id: str) -> dict:
     items = list(ChecklistItem.objects.filter(active=True))
     rectifications = open_rectifications_by_business({t.business_id for t in tasks})
     lots = lots_for_businesses({t.business_id for t in tasks})
+    complaints = open_complaints_by_id({t.complaint_id for t in tasks if t.complaint_id})
     out = []
     for task in tasks:
         card = business_card(task.business, today)
@@ -164,6 +178,7 @@ def tasks_download(user, days: int, device_id: str) -> dict:
             "blocked_crops": task.blocked_crops, "note": task.note,
             "inspectors": [person(u) for u in task.inspectors.all()], "business": card,
             "rectification_orders": rectifications.get(task.business_id, []),
+            "rectification_id": task.rectification_id, "complaint": complaints.get(task.complaint_id),
             "lots_held": held, "stop_sale_lots": [lot for lot in held if lot["under_stop_sale"]],
             "checklist_codes": applicable_checklist_codes(card, items),
         })

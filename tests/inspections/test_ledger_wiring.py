@@ -69,8 +69,9 @@ def test_a_lot_new_to_the_county_is_due_for_first_batch_sampling_until_sampled(
     assert [(t["business"], t["reasons"]) for t in draw.outputs["tasks"]] == [(shops[0].pk, ["first_batch_due"])]
     services.create_draw_tasks(draw, actor=chief)
     task = draw.tasks.get()
-    visit = services.start_visit(actor=inspector, task=task)
-    record = sample(visit, inspector, crops, lot=lot, crop=None, variety_name="", lot_number="", label=None,
+    drawn = task.inspectors.order_by("pk").first()  # only the drawn pair may check in
+    visit = services.start_visit(actor=drawn, task=task)
+    record = sample(visit, drawn, crops, lot=lot, crop=None, variety_name="", lot_number="", label=None,
                     lot_size_kg="1200", packages=60)
     assert record.lot == lot and record.variety_name == "郑单958" and record.lot_number == "ZD2026-001"
     assert record.label["germination"] == "85.00" and record.producer_name == seed_producer.name

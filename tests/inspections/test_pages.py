@@ -30,7 +30,7 @@ def world(chief, clerk, directory, inspector, inspector2, shops, campaign, crops
     complaint = services.record_complaint(actor=clerk, channel="hotline", business=shops[0],
                                           complainant_name="李老汉", complainant_phone="13904219876",
                                           description="出苗差")
-    task = Task.objects.filter(draw=draw).first()
+    task = Task.objects.filter(draw=draw, inspectors=inspector).first()  # only its pair may check in
     visit = services.start_visit(actor=inspector, task=task)
     record = make_sample_pair([inspector, inspector2], shops[1], crops["maize"])
     return {"campaign": campaign, "draw": draw, "complaint": complaint, "task": task, "visit": visit,

@@ -117,14 +117,28 @@ def jpeg(n=1, width=4000, height=3000) -> bytes:
     return out.getvalue()
 
 
-def sign(page):
-    page.locator("#signature").scroll_into_view_if_needed()
-    box = page.locator("#signature").bounding_box()
+def sign(page, pad="#signature"):
+    page.locator(pad).scroll_into_view_if_needed()
+    box = page.locator(pad).bounding_box()
     page.mouse.move(box["x"] + 20, box["y"] + 40)
     page.mouse.down()
     for step in range(1, 12):
         page.mouse.move(box["x"] + 20 + step * 20, box["y"] + 40 + (step % 3) * 25)
     page.mouse.up()
+
+
+def fill_sample(page, *, lot_number="ZD2026-001", lot_size_kg="2000", packages="20", seals=("FQ-0001", "FQ-0002")):
+    """Open the sampling screen of the visit shown and fill in a maize lot from its label."""
+    page.click("#add-sample")
+    page.select_option("select[name=crop_code]", "maize")
+    page.fill("input[name=variety_name]", "郑单958")
+    page.fill("input[name=lot_number]", lot_number)
+    page.fill("input[name=producer_name]", "河南秋乐种业")
+    page.fill("input[name=lot_size_kg]", lot_size_kg)
+    page.fill("input[name=packages]", packages)
+    page.fill("input[name=test_seals]", seals[0])
+    page.fill("input[name=backup_seals]", seals[1])
+    page.fill("input[name=backup_kept_at]", "门市部库房")
 
 
 def do_offline_visit(page, *, photos=1, seals=("FQ-0001", "FQ-0002")):
@@ -144,22 +158,13 @@ def do_offline_visit(page, *, photos=1, seals=("FQ-0001", "FQ-0002")):
         page.set_input_files("#findings .photo-input", files=[{"name": f"IMG_{n:04}.jpg", "mimeType": "image/jpeg",
                                                                "buffer": jpeg(n)}])
         page.wait_for_selector(f"#findings li.finding:has-text('照片 {n} 张')")
-    page.click("#add-sample")
-    page.select_option("select[name=crop_code]", "maize")
-    page.fill("input[name=variety_name]", "郑单958")
-    page.fill("input[name=lot_number]", "ZD2026-001")
-    page.fill("input[name=producer_name]", "河南秋乐种业")
-    page.fill("input[name=lot_size_kg]", "50000")
-    page.fill("input[name=packages]", "20")
-    page.fill("input[name=test_seals]", seals[0])
-    page.fill("input[name=backup_seals]", seals[1])
-    page.fill("input[name=backup_kept_at]", "门市部库房")
+    fill_sample(page, lot_size_kg="50000", seals=seals)
     page.fill("input[name=business_signer]", "王经理")
-    page.click("#sample button")
+    page.click("#sample button.primary")
     # The station's rule (sampling rules table): a maize lot weighs at most 40000 kg.
     page.wait_for_selector(".field-error:has-text('40000')")
     page.fill("input[name=lot_size_kg]", "2000")
-    page.click("#sample button")
+    page.click("#sample button.primary")
     page.wait_for_selector("#checklist")
     assert seals[0] in page.inner_text("main")
     page.select_option("select[name=outcome]", "compliant")

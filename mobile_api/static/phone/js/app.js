@@ -3,6 +3,7 @@
 import {ApiError, call} from "./api.js";
 import * as db from "./db.js";
 import {download} from "./download.js";
+import {complaintScreen, rectificationScreen} from "./followup.js";
 import {distanceM, formatDistance, position} from "./geo.js";
 import * as outbox from "./outbox.js";
 import {scanScreen} from "./scan.js";
@@ -151,6 +152,10 @@ async function taskScreen(id) {
       <p class="muted">统一社会信用代码 ${b.credit_code || "—"}</p>
       <p>任务：${task.kind_label}，期限 ${task.due_on}；检查人员：${task.inspectors.map((p) => p.name).join("、")}</p>
       ${task.reasons.length ? html`<p class="muted">原因：${task.reasons.join("；")}</p>` : ""}
+      ${task.complaint ? html`<p><b>投诉内容：</b>${task.complaint.description}</p>
+        <a class="button big" id="complaint-follow-up" href="#/complaint/${task.id}">投诉复查</a>` : ""}
+      ${task.rectification_id && task.rectification_orders.some((o) => o.id === task.rectification_id)
+        ? html`<a class="button big" id="rectification-conclusion" href="#/rectification/${task.id}">整改复查结论</a>` : ""}
       ${visit ? html`<a class="button primary big" href="#/visit/${visit.uuid}">继续检查</a>`
               : html`<button id="checkin" class="primary big">签到，开始检查</button>`}
     </section>
@@ -191,6 +196,8 @@ export async function route() {
   if (name === "visit" && sub === "sample") return sampleScreen(arg);
   if (name === "visit") return visitScreen(arg);
   if (name === "peddler") return peddlerScreen();
+  if (name === "complaint") return complaintScreen(arg);
+  if (name === "rectification") return rectificationScreen(arg);
   if (name === "outbox") return syncScreen();
   if (name === "scan") return scanScreen(arg);
   return homeScreen();

@@ -11,7 +11,8 @@ import {fmtTime, html, show, toast} from "./ui.js";
 const ENDPOINTS = {batch: "/sync", file: "/files"};
 
 const BATCH_SIZE = 100;  // the API's limit per request
-const SYNCED_KINDS = ["visit", "finding", "sampling"];  // the object types POST /sync accepts
+// The object types POST /sync accepts.
+const SYNCED_KINDS = ["visit", "finding", "sampling", "complaint_follow_up", "rectification_review"];
 const STATUS_OF = {created: "accepted", applied: "accepted", already_had: "already"};
 
 let running = null;
@@ -52,7 +53,8 @@ function samplingData(d) {
           lot_number: d.lot_number, producer_name: d.producer_name, lot_size_kg: d.lot_size_kg, packages: d.packages,
           test_seals: d.test_seal_numbers, backup_seals: d.backup_seal_numbers, backup_kept_at: d.backup_kept_at,
           sample_quantity_g: d.sample_quantity_g, business_signer: d.business_signer,
-          business_refused_to_sign: d.business_refused_to_sign, sampled_at: d.sampled_at, serial_number: d.serial_number};
+          business_refused_to_sign: d.business_refused_to_sign, business_signature_file: d.business_signature_file ?? null,
+          sampled_at: d.sampled_at, serial_number: d.serial_number};
 }
 
 function wire(record, revision, me) {
@@ -62,6 +64,10 @@ function wire(record, revision, me) {
     finding: () => ({visit_uuid: d.visit_uuid, finding_type: d.finding_type, description: d.description,
                      checklist_item: d.checklist_item, photos: d.photos}),
     sampling: () => samplingData(d),
+    complaint_follow_up: () => ({complaint_id: d.complaint_id, visit_uuid: d.visit_uuid, found: d.found, outcome: d.outcome,
+                                 followed_up_at: d.followed_up_at, photos: d.photos}),
+    rectification_review: () => ({order_id: d.order_id, rectified: d.rectified, note: d.note, visit_uuid: d.visit_uuid,
+                                      concluded_at: d.concluded_at}),
   }[record.kind]();
   return {type: record.kind, uuid: record.uuid, revision: revision.revision_uuid,
           base_revision: revision.base_revision_uuid, recorded_at: revision.at, data};
@@ -172,9 +178,14 @@ async function runSync() {
 }
 
 const FLAGS = {outside_geofence: "签到位置偏离登记地址超出本县允许半径", poor_accuracy: "签到定位精度不足"};
-const KIND_LABELS = {visit: "检查", finding: "检查发现", sampling: "抽样"};
+const KIND_LABELS = {visit: "检查", finding: "检查发现", sampling: "抽样", complaint_follow_up: "投诉复查",
+                     rectification_review: "整改复查结论"};
 const describe = (r) => ({visit: () => r.data.business_name, finding: () => r.data.description,
-                          sampling: () => `${r.data.variety_name} ${r.data.lot_number}`}[r.kind]());
+                          sampling: () => `${r.data.variety_name} ${r.data.lot_number}`,
+                          complaint_follow_up: () => `${r.data.business_name}：${r.data.found}`,
+                          rectification_review: () => `${r.data.business_name}：${r.data.rectified ? "已整改" : "逾期未整改"}`}[r.kind]());
+const screenOf = (r) => ({visit: `#/visit/${r.uuid}`, complaint_follow_up: `#/complaint/${r.data.task_id}`,
+                          rectification_review: `#/rectification/${r.data.task_id}`}[r.kind] || `#/visit/${r.data.visit_uuid}`);
 
 export async function syncScreen() {
   const draw = async () => {
@@ -190,7 +201,7 @@ export async function syncScreen() {
         <button id="sync" class="primary big">立即同步</button>
       </section>
       <ul class="list">${records.map((r) => html`<li class="outbox-item ${r.status}" data-uuid="${r.uuid}">
-        <a href="#/visit/${r.kind === "visit" ? r.uuid : r.data.visit_uuid}"><b>${KIND_LABELS[r.kind]}</b> ${describe(r)}</a>
+        <a href="${screenOf(r)}"><b>${KIND_LABELS[r.kind]}</b> ${describe(r)}</a>
         <span class="status ${r.status}">${outbox.STATUS[r.status]}</span> <span class="muted">第 ${r.revision} 版</span>
         ${r.answer?.message ? html`<p class="answer">${r.answer.message}</p>` : ""}
         ${(r.answer?.flags || []).map((f) => html`<p class="answer">服务器提示：${FLAGS[f] || f}</p>`)}

@@ -91,7 +91,7 @@ function answerLine(item, saved) {
   </fieldset>`;
 }
 
-function serverAnswer(record) {
+export function serverAnswer(record) {
   if (!record.answer || record.status === "pending") return "";
   const a = record.answer;
   return html`<p class="answer ${record.status}">服务器：${outbox.STATUS[record.status]}${a.message ? "：" + a.message : ""}
@@ -126,7 +126,11 @@ export async function visitScreen(id) {
 
     <section class="card"><h2>检查人员</h2>
       <p id="people">${[profile?.name, ...people.filter((p) => v.inspectors.includes(p.id)).map((p) => p.name)].join("、")}</p>
-      <p class="muted">检查组在签到时确定（接口暂不支持签到后加入同行人员）。现场检查须两名以上执法人员。</p>
+      <p class="muted">现场检查须两名以上执法人员。同事到场后可在此加入，或由同事在其手机上加入本次检查。</p>
+      ${closed || !people.some((p) => !v.inspectors.includes(p.id)) ? "" : html`<form id="partners" novalidate>
+        ${people.filter((p) => !v.inspectors.includes(p.id)).map((p) => html`<label class="check">
+          <input type="checkbox" name="partner" value="${p.id}"> ${p.name} <span class="muted">${p.enforcement_id || ""}</span></label>`)}
+        <button class="small">加入同行执法人员</button></form>`}
     </section>
 
     <section class="card"><h2>检查项目</h2>
@@ -172,6 +176,15 @@ export async function visitScreen(id) {
     <p><a href="#/">返回任务</a> · <a href="#/outbox">上传与同步</a></p>`);
 
   if (closed) return;
+  // A later revision names the partners; the server adds them to the visit (join_visit).
+  view.querySelector("#partners")?.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const ids = [...e.target.querySelectorAll("[name=partner]:checked")].map((i) => Number(i.value));
+    if (!showErrors(e.target, ids.length ? {} : {partner: ["请勾选到场的同行执法人员"]})) return;
+    await outbox.update(id, (d) => ({...d, inspectors: [...new Set([...d.inspectors, ...ids])]}));
+    toast("同行执法人员已加入（本机），有信号时上传");
+    visitScreen(id);
+  });
   view.querySelector("#checklist").addEventListener("submit", async (e) => {
     e.preventDefault();
     const form = e.target, answers = {}, errors = {};
@@ -225,8 +238,9 @@ export async function visitScreen(id) {
   });
 }
 
-// The photo is bound to its finding (uploaded with the finding's UUID) and listed in it.
-async function savePhoto(findingUuid, file) {
+// The photo is bound to its owner (a finding, a complaint follow-up: uploaded with the owner's
+// UUID) and listed in the owner's photos.
+export async function savePhoto(findingUuid, file) {
   try {
     const pos = await position({timeout: 5000, maxAge: 60000}).catch(() => null);
     const {blob, width, height} = await downscale(file);
@@ -325,11 +339,17 @@ export async function sampleScreen(visitUuid) {
       <label>检验样品封签编号（多个用空格分隔）<input name="test_seals" maxlength="200"></label>
       <label>备份样品封签编号<input name="backup_seals" maxlength="200"></label>
       <label>备份样品保存地点<input name="backup_kept_at" maxlength="100"></label>
-      <label>被抽样单位签字人<input name="business_signer" maxlength="50"></label>
-      <label class="check"><input type="checkbox" name="business_refused_to_sign"> 被抽样单位拒绝签字</label>
+      <fieldset><legend>被抽样单位签字</legend>
+        <label>签字人<input name="business_signer" maxlength="50"></label>
+        <canvas id="business-signature" class="signature" aria-label="被抽样单位签字区"></canvas>
+        <button type="button" id="clear-business-signature" class="small">重签</button>
+        <label class="check"><input type="checkbox" name="business_refused_to_sign"> 被抽样单位拒绝签字</label>
+      </fieldset>
       <button class="primary big">保存抽样记录</button>
     </form></section>`);
   const form = view.querySelector("#sample");
+  const pad = signaturePad(view.querySelector("#business-signature"));
+  view.querySelector("#clear-business-signature").addEventListener("click", () => pad.clear());
   const hint = () => {
     const d = formData(form), rule = rules.find((r) => r.crop_code === d.crop_code);
     const prim = primarySamples(data?.primary_sample_rules || [], Number(d.packages) || 0);
@@ -368,19 +388,28 @@ export async function sampleScreen(visitUuid) {
       errors.backup_seals = ["封签编号不能重复"];
     }
     if (!d.backup_kept_at) errors.backup_kept_at = ["请填写备份样品保存地点"];
-    if (!d.business_signer && !d.business_refused_to_sign) errors.business_signer = ["请被抽样单位签字，或记录其拒绝签字"];
+    // As the service: a signature (drawn, or the signer's name) or a recorded refusal.
+    const refused = !!d.business_refused_to_sign;
+    if (!refused && pad.isEmpty() && !d.business_signer) errors.business_signer = ["请被抽样单位签字，或记录其拒绝签字"];
     if (!showErrors(form, errors)) return;
     const prim = primarySamples(data?.primary_sample_rules || [], packages);
     const variety = (varieties || []).find((x) => x.name === d.variety_name && x.crop_code === d.crop_code);
     const serial = await takeSerial(data, "sampling_form");
-    await outbox.create("sampling", {
+    const sampling = await outbox.create("sampling", {
       visit_uuid: visitUuid, business_id: visit.data.business_id, lot_id: d.lot_id ? Number(d.lot_id) : null,
       crop_code: d.crop_code, crop_name: rule.crop_name, variety_id: variety?.id ?? null, variety_name: d.variety_name,
       lot_number: d.lot_number, producer_name: d.producer_name || "", lot_size_kg: d.lot_size_kg, packages,
       primary_samples: prim.count, suggested_sample_g: 2 * rule.submitted_sample_g, sample_quantity_g: d.sample_quantity_g ? grams : null,
       sampling_rule_note: prim.rule, test_seal_numbers: test, backup_seal_numbers: backup, backup_kept_at: d.backup_kept_at,
-      business_signer: d.business_signer || "", business_refused_to_sign: !!d.business_refused_to_sign,
+      business_signer: d.business_signer || "", business_refused_to_sign: refused, business_signature_file: null,
       sampled_at: new Date().toISOString(), serial_number: serial});
+    if (!refused && !pad.isEmpty()) {
+      // The signature is a PNG bound to the sampling record, uploaded like a photo; the record
+      // is not sent yet, so naming the file folds into its first revision.
+      const signature = await outbox.addFile(sampling.uuid, "signature", await pad.toBlob(),
+                                             {name: "business-signature.png", taken_at: new Date().toISOString()});
+      await outbox.update(sampling.uuid, {business_signature_file: signature.uuid});
+    }
     toast("抽样记录已保存在本机");
     location.hash = `#/visit/${visitUuid}`;
   });
