@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from licensing.models import Business
-from licensing.views import _form_page, staff_required
 from seedreg.errors import DomainError, NotFound, PermissionDenied
 from seedreg.regions.models import Region
 from seedreg.regulated import service_context
+from seedreg.web import form_page, staff_required
 
 from . import forms, selectors, services
 from .models import Campaign, Complaint, Draw, InspectorProfile, Plan, RectificationOrder, Task, Visit
@@ -52,7 +52,7 @@ def plan_create(request):
         services.create_plan(actor=request.user, **data)
         return reverse("inspections:campaign_list")
 
-    return _form_page(request, form, "新建年度检查计划", apply, back=reverse("inspections:campaign_list"))
+    return form_page(request, form, "新建年度检查计划", apply, back=reverse("inspections:campaign_list"))
 
 
 @staff_required
@@ -71,7 +71,7 @@ def campaign_create(request, plan_pk):
             sampling_target=data["sampling_target"], take_first_batch=data["take_first_batch"])
         return reverse("inspections:campaign_detail", args=[campaign.pk])
 
-    return _form_page(request, form, f"新建专项检查：{plan.title}", apply, back=reverse("inspections:campaign_list"))
+    return form_page(request, form, f"新建专项检查：{plan.title}", apply, back=reverse("inspections:campaign_list"))
 
 
 @staff_required
@@ -105,7 +105,7 @@ def draw_run(request, pk):
         else:
             messages.success(request, f"已抽取{draw.subject_count}户并生成检查任务。")
             return redirect("inspections:campaign_detail", pk=pk)
-    return render(request, "licensing/form.html", {"form": form, "title": f"双随机抽取：{campaign.name}",
+    return render(request, "form_page.html", {"form": form, "title": f"双随机抽取：{campaign.name}",
                                                    "back": reverse("inspections:campaign_detail", args=[pk]),
                                                    "submit": "抽取"}, status=422)
 
@@ -167,7 +167,7 @@ def inspector_edit(request, user_pk):
         services.save_inspector_profile(user, actor=request.user, **data)
         return reverse("inspections:inspector_list")
 
-    return _form_page(request, form, f"执法检查人员：{user.display_name}", apply,
+    return form_page(request, form, f"执法检查人员：{user.display_name}", apply,
                       back=reverse("inspections:inspector_list"))
 
 
@@ -181,7 +181,7 @@ def conflict_create(request, profile_pk):
         services.declare_conflict(profile, actor=request.user, **data)
         return reverse("inspections:inspector_list")
 
-    return _form_page(request, form, f"登记回避：{profile.user.display_name}", apply,
+    return form_page(request, form, f"登记回避：{profile.user.display_name}", apply,
                       back=reverse("inspections:inspector_list"))
 
 
@@ -208,7 +208,7 @@ def complaint_create(request):
             complainant_phone=data["complainant_phone"], anonymous=data["anonymous"], photos=photos)
         return reverse("inspections:complaint_detail", args=[complaint.pk])
 
-    return _form_page(request, form, "登记投诉举报", apply, back=reverse("inspections:complaint_list"))
+    return form_page(request, form, "登记投诉举报", apply, back=reverse("inspections:complaint_list"))
 
 
 @staff_required
@@ -258,7 +258,7 @@ def task_reassign(request, pk):
         services.reassign_task(task, actor=request.user, **data)
         return reverse("inspections:task_list")
 
-    return _form_page(request, form, f"改派任务：{task.business.name}", apply, back=reverse("inspections:task_list"))
+    return form_page(request, form, f"改派任务：{task.business.name}", apply, back=reverse("inspections:task_list"))
 
 
 @staff_required

@@ -3,11 +3,8 @@ read (scoped to the viewer), services write, DomainErrors go back onto the form.
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -15,20 +12,12 @@ from django.views.decorators.http import require_POST
 from seedreg.errors import DomainError, NotFound
 from seedreg.lib import tabular
 from seedreg.regulated import service_context
+from seedreg.web import staff_required, xlsx_response
 
 from . import selectors, services
 from .flags import ledger_flags
 from .ledger_forms import LedgerFilterForm, ReasonForm, StopSaleDraftForm
 from .models import Business, SeedLot, StopSaleOrder
-from .views import staff_required
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def xlsx_response(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
 
 
 def _lot(pk) -> SeedLot:
@@ -151,7 +140,7 @@ def stop_sale_create(request, pk):
         else:
             messages.success(request, "停止销售通知草稿已保存，待站长审核。")
             return redirect("licensing:stop_sale_detail", order.pk)
-    return render(request, "licensing/form.html", {
+    return render(request, "form_page.html", {
         "form": form, "title": f"起草停止销售通知：{lot}", "submit": "保存草稿",
         "back": reverse("licensing:lot_detail", args=[lot.pk])}, status=422 if request.method == "POST" else 200)
 

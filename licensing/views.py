@@ -3,10 +3,7 @@ Thin: a form shapes the input, a service applies the rules, errors go back onto 
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, HttpResponse, JsonResponse
@@ -14,8 +11,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from seedreg.errors import DomainError, NotFound
+from seedreg.errors import NotFound
 from seedreg.regulated import service_context
+from seedreg.web import form_page, staff_required
 
 from . import forms, services
 from .models import (
@@ -33,36 +31,6 @@ from .models import (
 )
 from .search import classify_query
 from .services.importing import IMPORTERS
-
-
-def staff_required(view):
-    """Administration users only; dealers have the portal."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if request.user.is_dealer:
-            raise NotFound()
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _form_page(request, form, title, apply, *, back=None, submit="保存", template="licensing/form.html", extra=None):
-    """GET shows the form; a valid POST calls ``apply(cleaned_data)`` (a service) and redirects
-    to what it returns; a DomainError goes back onto the form."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            target = apply(form.cleaned_data)
-        except DomainError as exc:
-            exc.add_to_form(form)
-        else:
-            messages.success(request, "已保存。")
-            return target if isinstance(target, HttpResponse) else redirect(target)
-    status = 422 if request.method == "POST" else 200
-    return render(request, template, {"form": form, "title": title, "back": back, "submit": submit, **(extra or {})},
-                  status=status)
-
 
 # --- directory -------------------------------------------------------------------------------
 
@@ -131,7 +99,7 @@ def business_create(request):
                 coordinate_system=data["coordinate_system"] or "wgs84", **_business_kwargs(data))
         return reverse("licensing:business_detail", args=[business.pk])
 
-    return _form_page(request, form, "登记经营主体", apply, back=reverse("licensing:business_list"))
+    return form_page(request, form, "登记经营主体", apply, back=reverse("licensing:business_list"))
 
 
 @staff_required
@@ -148,7 +116,7 @@ def business_edit(request, pk):
                                      **_business_kwargs(data))
         return reverse("licensing:business_detail", args=[business.pk])
 
-    return _form_page(request, form, f"修改：{business.name}", apply,
+    return form_page(request, form, f"修改：{business.name}", apply,
                       back=reverse("licensing:business_detail", args=[pk]))
 
 
@@ -163,7 +131,7 @@ def business_licence_create(request, pk):
             services.record_business_licence(business, actor=request.user, **data)
         return reverse("licensing:business_detail", args=[pk])
 
-    return _form_page(request, form, f"营业执照：{business.name}", apply,
+    return form_page(request, form, f"营业执照：{business.name}", apply,
                       back=reverse("licensing:business_detail", args=[pk]))
 
 
@@ -177,7 +145,7 @@ def document_check_create(request, pk):
             services.record_document_check(business, actor=request.user, **data)
         return reverse("licensing:business_detail", args=[pk])
 
-    return _form_page(request, form, f"证照检查：{business.name}", apply,
+    return form_page(request, form, f"证照检查：{business.name}", apply,
                       back=reverse("licensing:business_detail", args=[pk]))
 
 
@@ -194,7 +162,7 @@ def dealer_account_create(request, pk):
         return render(request, "licensing/password_slip.html", {"business": business, "account": user,
                                                                 "password": password, "delivery": data["delivery"]})
 
-    return _form_page(request, form, f"开通经营者账号：{business.name}", apply,
+    return form_page(request, form, f"开通经营者账号：{business.name}", apply,
                       back=reverse("licensing:business_detail", args=[pk]))
 
 
@@ -224,7 +192,7 @@ def licence_create(request, pk):
             licence = services.issue_seed_licence(business, actor=request.user, **data)
         return reverse("licensing:licence_detail", args=[licence.pk])
 
-    return _form_page(request, form, f"登记种子生产经营许可证：{business.name}", apply,
+    return form_page(request, form, f"登记种子生产经营许可证：{business.name}", apply,
                       back=reverse("licensing:business_detail", args=[pk]))
 
 
@@ -250,7 +218,7 @@ def licence_renew(request, pk):
             services.renew_seed_licence(licence, actor=request.user, **data)
         return reverse("licensing:licence_detail", args=[pk])
 
-    return _form_page(request, form, f"许可证延续：{licence.number}", apply,
+    return form_page(request, form, f"许可证延续：{licence.number}", apply,
                       back=reverse("licensing:licence_detail", args=[pk]))
 
 
@@ -264,7 +232,7 @@ def licence_status(request, pk):
             services.change_licence_status(licence, actor=request.user, **data)
         return reverse("licensing:licence_detail", args=[pk])
 
-    return _form_page(request, form, f"许可证状态变更：{licence.number}", apply,
+    return form_page(request, form, f"许可证状态变更：{licence.number}", apply,
                       back=reverse("licensing:licence_detail", args=[pk]))
 
 
@@ -299,7 +267,7 @@ def filing_create(request, pk):
                 services.issue_filing_receipt(filing, actor=request.user)
         return reverse("licensing:business_detail", args=[pk])
 
-    return _form_page(request, form, f"录入备案：{business.name}", apply,
+    return form_page(request, form, f"录入备案：{business.name}", apply,
                       back=reverse("licensing:business_detail", args=[pk]))
 
 
@@ -332,7 +300,7 @@ def variety_create(request):
             services.register_variety(actor=request.user, **data)
         return reverse("licensing:variety_list")
 
-    return _form_page(request, form, "登记品种", apply, back=reverse("licensing:variety_list"))
+    return form_page(request, form, "登记品种", apply, back=reverse("licensing:variety_list"))
 
 
 @staff_required
@@ -347,7 +315,7 @@ def variety_withdraw(request, pk):
             services.withdraw_variety(variety, actor=request.user, **data)
         return reverse("licensing:variety_list")
 
-    return _form_page(request, form, f"品种退出：{variety}", apply, back=reverse("licensing:variety_list"))
+    return form_page(request, form, f"品种退出：{variety}", apply, back=reverse("licensing:variety_list"))
 
 
 @staff_required
@@ -369,7 +337,7 @@ def outside_party_create(request):
             services.register_outside_party(actor=request.user, **data)
         return reverse("licensing:outside_party_list")
 
-    return _form_page(request, form, "登记外地主体", apply, back=reverse("licensing:outside_party_list"))
+    return form_page(request, form, "登记外地主体", apply, back=reverse("licensing:outside_party_list"))
 
 
 # --- imports -----------------------------------------------------------------------------------
@@ -384,7 +352,7 @@ def import_create(request):
         return reverse("licensing:import_detail", args=[job.pk])
 
     jobs = ImportJob.objects.visible_to(request.user).filter(kind=ImportJob.Kind.DIRECTORY)[:10]
-    return _form_page(request, form, "批量导入经营主体、许可证和备案", apply, submit="上传并导入",
+    return form_page(request, form, "批量导入经营主体、许可证和备案", apply, submit="上传并导入",
                       template="licensing/import_form.html", extra={"jobs": jobs})
 
 

@@ -24,6 +24,11 @@ _TYPES: dict[str, DocumentType] = {}
 
 
 def register_document_type(code, *, label, abbreviation, template=None, public_status=None, can_view=None):
+    # The serial text (station + abbreviation + year + number) is unique across types: two types
+    # sharing an abbreviation would collide on the same number.
+    clash = [t.code for t in _TYPES.values() if t.abbreviation == abbreviation and t.code != code]
+    if clash:
+        raise ValueError(f"document type {code!r}: abbreviation {abbreviation!r} is already used by {clash[0]!r}")
     _TYPES[code] = DocumentType(code, label, abbreviation, template, public_status, can_view)
     return _TYPES[code]
 

@@ -208,3 +208,14 @@ def test_an_issued_document_cannot_be_saved_outside_a_service(station, chief):
         doc.save()
     with pytest.raises(RegulatedWriteError):
         IssuedDocument.objects.filter(pk=doc.pk).update(title="悄悄改掉")
+
+
+def test_two_document_types_cannot_share_an_abbreviation():
+    """The serial text is unique across types: a shared abbreviation would collide on a number
+    (the lab report once shared 种检 with the visit record)."""
+    from seedreg.documents.types import document_types, register_document_type
+
+    abbreviations = [t.abbreviation for t in document_types().values()]
+    assert len(abbreviations) == len(set(abbreviations))
+    with pytest.raises(ValueError):
+        register_document_type("another_report", label="另一报告", abbreviation="种检报")
