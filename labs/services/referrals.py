@@ -80,7 +80,8 @@ def review_penalty_referral(referral: PenaltyReferral, *, actor) -> PenaltyRefer
 @service
 def issue_penalty_referral(referral: PenaltyReferral, *, actor) -> PenaltyReferral:
     """The chief issues a reviewed referral: the 案件移送函 PDF (serial, QR)."""
-    referral = PenaltyReferral.objects.select_for_update().select_related("report__sample", "business").get(pk=referral.pk)
+    referral = (PenaltyReferral.objects.select_for_update(of=("self",)).select_related("report__sample", "business")
+                .get(pk=referral.pk))
     if referral.status != PenaltyReferral.Status.REVIEWED:
         return mark_issued(referral, actor=actor)  # refuses with the reason (review pending, already issued)
     require(actor, "documents.issue", referral)
