@@ -9,27 +9,14 @@ from pypdf import PdfReader
 
 from labs.models import PenaltyReferral
 from labs.services import (
-    conclude_retest,
     draft_penalty_referral,
     issue_penalty_referral,
-    receive_backup,
     review_penalty_referral,
 )
 from seedreg.errors import Conflict, PermissionDenied, RuleViolation
-from tests.factories import make_user
 
-from .conftest import GOOD_RAW, login
-from .test_retests import escalate_to_higher_lab, germ, run_tests, served, unqualified  # noqa: F401
-
-
-def upheld(report, clerk, higher_lab):
-    retest, backup = escalate_to_higher_lab(report, clerk, higher_lab)
-    second = receive_backup(retest, actor=higher_lab, seal_numbers=backup.seal_numbers, seals_intact=True,
-                            quantity_g="1000", storage_location="市站样品库")
-    reviewer = make_user("higher_lab", "2113", full_name="市检审核")
-    run_tests(second, higher_lab, reviewer, {k: GOOD_RAW[k] for k in ("cleanliness", "moisture")}
-              | {"germination": germ(82, 80, 81, 81)})
-    return conclude_retest(retest, actor=reviewer)
+from .conftest import login
+from .test_retests import served, unqualified, upheld  # noqa: F401
 
 
 def test_an_upheld_retest_drafts_the_referral_which_is_issued_only_after_review(
