@@ -22,7 +22,8 @@ def public_plans(county: str | None = None) -> list[dict]:
     if county:
         plans = plans.within(county)
     plans = plans.prefetch_related(
-        Prefetch("campaigns", queryset=Campaign.objects.prefetch_related("crops").order_by("starts_on", "id")),
+        Prefetch("campaigns", queryset=Campaign.objects.prefetch_related("crops").select_related("results_package")
+                 .order_by("starts_on", "id")),
         Prefetch("campaigns__draws", queryset=Draw.objects.filter(published_at__isnull=False).only(
             "id", "campaign_id", "published_at", "outputs")))
     plans = list(plans.order_by("-year", "region_code", "id")[:50])
@@ -38,6 +39,8 @@ def public_plans(county: str | None = None) -> list[dict]:
                 "joint_agencies": "、".join(c.joint_agencies), "starts_on": c.starts_on, "ends_on": c.ends_on,
                 "area": "、".join(names.get(t, t) for t in c.townships) or "全县",
                 "crops": "、".join(crop.name for crop in c.crops.all()), "matters": "、".join(c.matters),
+                # The results package (labs) once published: 监督抽查办法第三十三条.
+                "results_id": c.pk if hasattr(c, "results_package") else None,
                 "draws": [{"id": d.pk, "published_at": d.published_at, "subjects": len(d.outputs["tasks"])}
                           for d in draws]})
         out.append({"year": plan.year, "title": plan.title, "county": names.get(plan.region_code, plan.region_code),

@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from licensing.models import Business, SeedLot
-from licensing.views import _form_page, staff_required
 from seedreg.errors import DomainError, NotFound, PermissionDenied
 from seedreg.regions.models import Region
 from seedreg.regulated import service_context
+from seedreg.web import form_page, staff_required
 
 from . import forms, selectors, services
 from .models import Campaign, Complaint, Draw, InspectorProfile, Plan, RectificationOrder, Task, Visit
@@ -53,7 +53,7 @@ def plan_create(request):
         services.create_plan(actor=request.user, **data)
         return reverse("inspections:campaign_list")
 
-    return _form_page(request, form, "新建年度检查计划", apply, back=reverse("inspections:campaign_list"))
+    return form_page(request, form, "新建年度检查计划", apply, back=reverse("inspections:campaign_list"))
 
 
 @staff_required
@@ -72,7 +72,7 @@ def campaign_create(request, plan_pk):
             sampling_target=data["sampling_target"], take_first_batch=data["take_first_batch"])
         return reverse("inspections:campaign_detail", args=[campaign.pk])
 
-    return _form_page(request, form, f"新建专项检查：{plan.title}", apply, back=reverse("inspections:campaign_list"))
+    return form_page(request, form, f"新建专项检查：{plan.title}", apply, back=reverse("inspections:campaign_list"))
 
 
 @staff_required
@@ -110,7 +110,7 @@ def draw_run(request, pk):
         else:
             messages.success(request, f"已抽取{draw.subject_count}户并生成检查任务。")
             return redirect("inspections:campaign_detail", pk=pk)
-    return render(request, "licensing/form.html", {"form": form, "title": f"双随机抽取：{campaign.name}",
+    return render(request, "form_page.html", {"form": form, "title": f"双随机抽取：{campaign.name}",
                                                    "back": reverse("inspections:campaign_detail", args=[pk]),
                                                    "submit": "抽取"}, status=422)
 
@@ -172,7 +172,7 @@ def inspector_edit(request, user_pk):
         services.save_inspector_profile(user, actor=request.user, **data)
         return reverse("inspections:inspector_list")
 
-    return _form_page(request, form, f"执法检查人员：{user.display_name}", apply,
+    return form_page(request, form, f"执法检查人员：{user.display_name}", apply,
                       back=reverse("inspections:inspector_list"))
 
 
@@ -186,7 +186,7 @@ def conflict_create(request, profile_pk):
         services.declare_conflict(profile, actor=request.user, **data)
         return reverse("inspections:inspector_list")
 
-    return _form_page(request, form, f"登记回避：{profile.user.display_name}", apply,
+    return form_page(request, form, f"登记回避：{profile.user.display_name}", apply,
                       back=reverse("inspections:inspector_list"))
 
 
@@ -213,7 +213,7 @@ def complaint_create(request):
             complainant_phone=data["complainant_phone"], anonymous=data["anonymous"], photos=photos)
         return reverse("inspections:complaint_detail", args=[complaint.pk])
 
-    return _form_page(request, form, "登记投诉举报", apply, back=reverse("inspections:complaint_list"))
+    return form_page(request, form, "登记投诉举报", apply, back=reverse("inspections:complaint_list"))
 
 
 @staff_required
@@ -263,7 +263,7 @@ def task_reassign(request, pk):
         services.reassign_task(task, actor=request.user, **data)
         return reverse("inspections:task_list")
 
-    return _form_page(request, form, f"改派任务：{task.business.name}", apply, back=reverse("inspections:task_list"))
+    return form_page(request, form, f"改派任务：{task.business.name}", apply, back=reverse("inspections:task_list"))
 
 
 @staff_required
@@ -340,7 +340,7 @@ def _visit_form_page(request, visit, form, title, act, submit="保存"):
         act(data)
         return detail
 
-    return _form_page(request, form, f"{title}：{visit.subject_name}", apply, submit=submit, back=detail)
+    return form_page(request, form, f"{title}：{visit.subject_name}", apply, submit=submit, back=detail)
 
 
 def _with_uuid(form):
@@ -366,7 +366,7 @@ def visit_start(request, task_pk=None):
         return reverse("inspections:visit_detail", args=[visit.pk])
 
     title = f"现场检查签到：{task.business.name}" if task else "现场检查签到"
-    return _form_page(request, form, title, apply, submit="签到",
+    return form_page(request, form, title, apply, submit="签到",
                       back=reverse("inspections:task_list" if task else "inspections:campaign_list"))
 
 
@@ -387,7 +387,7 @@ def peddler_visit(request):
             checked_in_at=data["checked_in_at"], client_uuid=data["client_uuid"], **_position(data))
         return reverse("inspections:visit_detail", args=[visit.pk])
 
-    return _form_page(request, form, "登记流动商贩检查（集市）", apply, submit="签到",
+    return form_page(request, form, "登记流动商贩检查（集市）", apply, submit="签到",
                       back=reverse("inspections:task_list"))
 
 
@@ -464,5 +464,5 @@ def rectification_conclude(request, pk):
         services.conclude_rectification(order, actor=request.user, rectified=data["rectified"], note=data["note"])
         return reverse("inspections:rectification_list")
 
-    return _form_page(request, form, f"整改复查：{order.business.name}", apply,
+    return form_page(request, form, f"整改复查：{order.business.name}", apply,
                       back=reverse("inspections:rectification_list"))

@@ -11,6 +11,7 @@ class LabsConfig(AppConfig):
     def ready(self):
         from seedreg.accounts.navigation import register as nav
         from seedreg.accounts.roles import LAB_ROLES, STATION_STAFF, Role
+        from seedreg.demo.registry import register as demo
         from seedreg.documents.types import register_document_type
         from seedreg.health.checks import register_job
         from seedreg.outbox.schedules import register_schedule
@@ -32,9 +33,16 @@ class LabsConfig(AppConfig):
         register_schedule("检验：期限提醒", "labs.tasks.watch_deadlines", crontab={"minute": "20", "hour": "6"},
                           description="样品逾期未检、报告未送达、异议期将届满、复检逾期")
         register_job(WATCH_JOB, _("检验期限提醒"), max_age=datetime.timedelta(hours=26))
-        # 种检 (检验); the visit record (现场检查笔录, 检查) is 种查.
-        register_document_type("lab_report", label=_("种子质量检验报告"), abbreviation="种检",
+        # 种检报: the visit record (现场检查笔录) is 种查, and every type has its own abbreviation.
+        register_document_type("lab_report", label=_("种子质量检验报告"), abbreviation="种检报",
                                template="labs/documents/test_report.html", can_view=can_view_report)
+        register_document_type("campaign_results", label=_("种子质量监督抽查结果"), abbreviation="种抽结",
+                               template="labs/documents/campaign_results.html")
+        register_document_type("penalty_referral", label=_("案件移送函"), abbreviation="种移",
+                               template="labs/documents/penalty_referral.html")
+        from .demo import build_labs
+
+        demo("labs.samples", build_labs, order=500)
         nav(_("检验样品"), "labs:queue", set(STATION_STAFF) | set(LAB_ROLES), order=300)
         nav(_("检验报告"), "labs:my_reports", {Role.DEALER}, order=30)
         nav(_("质量标准"), "labs:standards", set(STATION_STAFF) | set(LAB_ROLES), order=320)

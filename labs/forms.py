@@ -89,3 +89,7 @@ class ReceiveBackupForm(forms.Form):
     quantity_g = forms.DecimalField(label=_("样品重量（克）"), max_digits=9, decimal_places=1, min_value=0)
     condition = forms.CharField(label=_("样品状况"), max_length=200, required=False)
     storage_location = forms.CharField(label=_("存放位置"), max_length=100)
+
+
+class PublishResultsForm(forms.Form):
+    reason = forms.CharField(label=_("重新公布理由（首次公布不填）"), max_length=300, required=False)

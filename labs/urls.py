@@ -13,6 +13,7 @@ urlpatterns = [
     path("tests/<int:pk>/review/", views.test_review, name="test_review"),
     path("tests/<int:pk>/retract/", views.test_retract, name="test_retract"),
     path("tests/<int:pk>/repeat/", views.test_repeat, name="test_repeat"),
+    path("reports/<int:pk>/withdraw/", views.report_withdraw, name="report_withdraw"),
     path("samples/<int:pk>/retest/", views.retest_request, name="retest_request"),
     path("retests/<int:pk>/dispatch/", views.retest_dispatch, name="retest_dispatch"),
     path("retests/<int:pk>/receive/", views.retest_receive, name="retest_receive"),
@@ -22,4 +23,7 @@ urlpatterns = [
     path("standards/", views.standards, name="standards"),
     path("standards/<int:pk>/revise/", views.standard_revise, name="standard_revise"),
     path("tolerances/<int:pk>/revise/", views.tolerance_revise, name="tolerance_revise"),
+    path("campaigns/<int:pk>/results/", views.campaign_results, name="campaign_results"),
+    path("reports/<int:pk>/referral/", views.referral_draft, name="referral_draft"),
+    path("referrals/<int:pk>/", views.referral_detail, name="referral_detail"),
 ]

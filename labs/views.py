@@ -6,18 +6,31 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from inspections.selectors import custody_chain, samples_awaiting_intake
-from licensing.views import _form_page, staff_required
 from seedreg.accounts.permissions import require
 from seedreg.errors import DomainError, NotFound
+from seedreg.web import form_page, staff_required, xlsx_response
 
 from . import forms, selectors, services
-from .models import LabReport, LabSample, LabTest, QualityStandard, RetestRequest, ToleranceRow
+from .models import (
+    CampaignResults,
+    LabReport,
+    LabSample,
+    LabTest,
+    PenaltyReferral,
+    QualityStandard,
+    RetestRequest,
+    ToleranceRow,
+)
+from .results import campaign_results as campaign_results_of
+from .results import results_workbook
 from .services.retests import acknowledge_report, objection_deadline
+from .services.verdicts import is_withdrawn
 
 
 # --- queue, intake, sample ----------------------------------------------------------------------
@@ -43,7 +56,7 @@ def intake(request):
         sample = services.receive_sample(actor=request.user, **data)
         return reverse("labs:sample_detail", args=[sample.pk])
 
-    return _form_page(request, form, "收样登记", apply, back=reverse("labs:queue"), submit="接收")
+    return form_page(request, form, "收样登记", apply, back=reverse("labs:queue"), submit="接收")
 
 
 def _sample(request, pk) -> LabSample:
@@ -60,12 +73,17 @@ def sample_detail(request, pk):
     first = sample.retest_of if sample.retest_of_id else sample
     retest = RetestRequest.objects.filter(report__sample=first).select_related("retest_sample").first()
     user = request.user
+    withdrawn = report is not None and is_withdrawn(report)
     return render(request, "labs/sample_detail.html", {
         "sample": sample, "tests": tests, "custody": custody_chain(sample.sample), "report": report, "retest": retest,
         "first": first, "backup_custody": custody_chain(retest.retest_sample.sample) if retest and retest.retest_sample
         else [],
-        "can_judge": (user.has_perm("labs.review_results", sample) and report is None
+        "can_judge": (user.has_perm("labs.review_results", sample) and (report is None or withdrawn)
                       and sample.purpose == LabSample.Purpose.FIRST_TEST),
+        "withdrawn": withdrawn, "referral": PenaltyReferral.objects.filter(
+            Q(report__sample=first) | Q(report__sample__retest_of=first)).first(),
+        "can_withdraw": (report is not None and not withdrawn and retest is None
+                         and sample.purpose == LabSample.Purpose.FIRST_TEST and user.has_perm("labs.withdraw_report", report)),
         "can_request_retest": (report is not None and retest is None and sample.purpose == LabSample.Purpose.FIRST_TEST
                                and user.has_perm("labs.escalate_retest", report)),
         "can_dispatch": retest is not None and retest.status == "requested" and user.has_perm("labs.dispatch_backup",
@@ -78,16 +96,30 @@ def sample_detail(request, pk):
         "retest_form": forms.RetestRequestForm(), "dispatch_form": forms.DispatchForm(initial={"seals_intact": True})})
 
 
+def _post_action(request, obj, *, perm, call, back, form=None, success="", invalid="", back_on_error=None):
+    """A button's POST on a page: check ``perm`` on ``obj``, validate ``form`` (if any), run
+    ``call(cleaned_data)`` (a service); a refusal comes back as a message on the page. ``back``
+    is the page to return to, or a function of the service's result."""
+    require(request.user, perm, obj)
+    if form is not None and not form.is_valid():
+        messages.error(request, invalid)
+        return redirect(back_on_error or back)
+    try:
+        result = call(form.cleaned_data if form is not None else {})
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return redirect(back_on_error or (back if isinstance(back, str) else reverse("labs:queue")))
+    if success:
+        messages.success(request, success)
+    return redirect(back if isinstance(back, str) else back(result))
+
+
 @staff_required
 @require_POST
 def judge(request, pk):
     sample = _sample(request, pk)
-    require(request.user, "labs.review_results", sample)
-    try:
-        services.judge_sample(sample, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    return redirect("labs:sample_detail", pk=sample.pk)
+    return _post_action(request, sample, perm="labs.review_results", back=reverse("labs:sample_detail", args=[pk]),
+                        call=lambda _data: services.judge_sample(sample, actor=request.user))
 
 
 # --- worksheet and review ------------------------------------------------------------------------
@@ -131,29 +163,31 @@ def worksheet(request, pk):
 @require_POST
 def test_review(request, pk):
     test = _test(request, pk)
-    require(request.user, "labs.review_results", test)
-    form = forms.ReviewForm(request.POST)
-    form.is_valid()
-    try:
-        services.review_test(test, actor=request.user, approve=request.POST.get("decision") == "approve",
-                             note=form.cleaned_data.get("note", ""))
-    except DomainError as exc:
-        messages.error(request, str(exc))
-        return redirect("labs:worksheet", pk=test.pk)
-    return redirect("labs:sample_detail", pk=test.sample_id)
+    return _post_action(
+        request, test, perm="labs.review_results", form=forms.ReviewForm(request.POST), invalid="审核意见过长。",
+        call=lambda data: services.review_test(test, actor=request.user, note=data.get("note", ""),
+                                               approve=request.POST.get("decision") == "approve"),
+        back=reverse("labs:sample_detail", args=[test.sample_id]),
+        back_on_error=reverse("labs:worksheet", args=[test.pk]))
+
+
+def _reason_page(request, obj, *, perm, service, title, back, done):
+    """A form asking for the reason of an action on ``obj`` (``service(obj, actor, reason)``),
+    then off to ``done(result)``: retract, repeat, and withdrawing a report share this shape."""
+    require(request.user, perm, obj)
+    form = forms.ReasonForm(request.POST or None)
+
+    def apply(data):
+        return done(service(obj, actor=request.user, reason=data["reason"]))
+
+    return form_page(request, form, title, apply, back=back, submit=title.split("：")[0])
 
 
 def _redo_view(request, pk, service, title, perm):
     test = _test(request, pk)
-    require(request.user, perm, test)
-    form = forms.ReasonForm(request.POST or None)
-
-    def apply(data):
-        new = service(test, actor=request.user, reason=data["reason"])
-        return reverse("labs:worksheet", args=[new.pk])
-
-    return _form_page(request, form, f"{title}：{test}", apply, back=reverse("labs:worksheet", args=[test.pk]),
-                      submit=title)
+    return _reason_page(request, test, perm=perm, service=service, title=f"{title}：{test}",
+                        back=reverse("labs:worksheet", args=[test.pk]),
+                        done=lambda new: reverse("labs:worksheet", args=[new.pk]))
 
 
 @staff_required
@@ -164,6 +198,16 @@ def test_retract(request, pk):
 @staff_required
 def test_repeat(request, pk):
     return _redo_view(request, pk, services.repeat_test, "复做", "labs.review_results")
+
+
+@staff_required
+def report_withdraw(request, pk):
+    """The chief withdraws a published report found wrong (the lab then corrects and re-judges)."""
+    report = LabReport.objects.select_related("sample", "document").get_visible(request.user, pk=pk)
+    back = reverse("labs:sample_detail", args=[report.sample_id])
+    return _reason_page(request, report, perm="labs.withdraw_report", service=services.withdraw_report,
+                        title=f"撤回检验报告：{report.document.serial if report.document_id else report}",
+                        back=back, done=lambda _report: back)
 
 
 # --- re-tests ------------------------------------------------------------------------------------
@@ -178,34 +222,20 @@ def retest_request(request, pk):
     report = LabReport.objects.filter(sample=sample).first()
     if report is None:
         raise NotFound()
-    require(request.user, "labs.escalate_retest", report)
-    form = forms.RetestRequestForm(request.POST)
-    if form.is_valid():
-        try:
-            services.request_retest(report, actor=request.user, **form.cleaned_data)
-            messages.success(request, "已登记复检申请。")
-        except DomainError as exc:
-            messages.error(request, str(exc))
-    else:
-        messages.error(request, "请填写复检理由。")
-    return redirect("labs:sample_detail", pk=sample.pk)
+    return _post_action(request, report, perm="labs.escalate_retest", form=forms.RetestRequestForm(request.POST),
+                        call=lambda data: services.request_retest(report, actor=request.user, **data),
+                        back=reverse("labs:sample_detail", args=[sample.pk]), success="已登记复检申请。",
+                        invalid="请填写复检理由。")
 
 
 @staff_required
 @require_POST
 def retest_dispatch(request, pk):
     retest = _retest(request, pk)
-    require(request.user, "labs.dispatch_backup", retest)
-    form = forms.DispatchForm(request.POST)
-    if form.is_valid():
-        try:
-            services.dispatch_backup(retest, actor=request.user, **form.cleaned_data)
-            messages.success(request, "已移交备份样品。")
-        except DomainError as exc:
-            messages.error(request, str(exc))
-    else:
-        messages.error(request, "请填写移交对象。")
-    return redirect("labs:sample_detail", pk=retest.report.sample_id)
+    return _post_action(request, retest, perm="labs.dispatch_backup", form=forms.DispatchForm(request.POST),
+                        call=lambda data: services.dispatch_backup(retest, actor=request.user, **data),
+                        back=reverse("labs:sample_detail", args=[retest.report.sample_id]), success="已移交备份样品。",
+                        invalid="请填写移交对象。")
 
 
 @staff_required
@@ -218,7 +248,7 @@ def retest_receive(request, pk):
         lab_sample = services.receive_backup(retest, actor=request.user, **data)
         return reverse("labs:sample_detail", args=[lab_sample.pk])
 
-    return _form_page(request, form, f"接收备份样品（复检）：{retest.report.sample.code}", apply, submit="接收",
+    return form_page(request, form, f"接收备份样品（复检）：{retest.report.sample.code}", apply, submit="接收",
                       back=reverse("labs:sample_detail", args=[retest.report.sample_id]))
 
 
@@ -226,12 +256,9 @@ def retest_receive(request, pk):
 @require_POST
 def retest_conclude(request, pk):
     retest = _retest(request, pk)
-    require(request.user, "labs.review_results", retest)
-    try:
-        services.conclude_retest(retest, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    return redirect("labs:sample_detail", pk=retest.report.sample_id)
+    return _post_action(request, retest, perm="labs.review_results", back=reverse("labs:sample_detail",
+                                                                                   args=[retest.report.sample_id]),
+                        call=lambda _data: services.conclude_retest(retest, actor=request.user))
 
 
 # --- dealer: their reports and objections ------------------------------------------------------------
@@ -302,7 +329,7 @@ def standard_revise(request, pk):
         services.revise_quality_standard(row, actor=request.user, **data)
         return reverse("labs:standards")
 
-    return _form_page(request, form, f"修订质量标准：{row}", apply, back=reverse("labs:standards"))
+    return form_page(request, form, f"修订质量标准：{row}", apply, back=reverse("labs:standards"))
 
 
 @staff_required
@@ -318,4 +345,66 @@ def tolerance_revise(request, pk):
         services.revise_tolerance(row, actor=request.user, **data)
         return reverse("labs:standards")
 
-    return _form_page(request, form, f"修订容许差：{row}", apply, back=reverse("labs:standards"))
+    return form_page(request, form, f"修订容许差：{row}", apply, back=reverse("labs:standards"))
+
+
+# --- campaign results package ----------------------------------------------------------------------
+@staff_required
+def campaign_results(request, pk):
+    """A campaign's results for the station: the live table, its workbook, and publishing."""
+    from inspections.models import Campaign
+
+    require(request.user, "labs.view_samples")
+    campaign = Campaign.objects.get_visible(request.user, pk=pk)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(results_workbook(campaign_results_of(campaign)), f"{campaign.name}抽查结果.xlsx")
+    form = forms.PublishResultsForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        require(request.user, "labs.publish_results", campaign)
+        if form.is_valid():
+            try:
+                services.publish_campaign_results(campaign, actor=request.user, reason=form.cleaned_data["reason"])
+            except DomainError as exc:
+                exc.add_to_form(form)
+            else:
+                messages.success(request, "抽查结果已公布。")
+                return redirect("labs:campaign_results", pk=campaign.pk)
+        status = 422
+    package = CampaignResults.objects.filter(campaign=campaign).select_related("document").first()
+    return render(request, "labs/results/campaign.html", {
+        "campaign": campaign, "results": campaign_results_of(campaign), "package": package, "form": form,
+        "can_publish": request.user.has_perm("labs.publish_results", campaign)}, status=status)
+
+
+# --- penalty referrals ----------------------------------------------------------------------------
+@staff_required
+@require_POST
+def referral_draft(request, pk):
+    report = LabReport.objects.select_related("sample").get_visible(request.user, pk=pk)
+    return _post_action(request, report, perm="labs.draft_referral",
+                        call=lambda _data: services.draft_penalty_referral(report, actor=request.user),
+                        back=lambda referral: reverse("labs:referral_detail", args=[referral.pk]),
+                        back_on_error=reverse("labs:sample_detail", args=[report.sample_id]))
+
+
+@staff_required
+def referral_detail(request, pk):
+    """A referral and, for the chief, its review and issue (never issued while review is pending)."""
+    referral = (PenaltyReferral.objects.select_related("report__sample", "business", "document", "drafted_by",
+                                                       "reviewed_by").get_visible(request.user, pk=pk))
+    if request.method == "POST":
+        action = {"review": services.review_penalty_referral, "issue": services.issue_penalty_referral}.get(
+            request.POST.get("action"))
+        if action is None:
+            raise NotFound()
+        try:
+            action(referral, actor=request.user)
+            messages.success(request, "已审核。" if request.POST["action"] == "review" else "已签发。")
+        except DomainError as exc:
+            if exc.status in (403, 404):
+                raise
+            messages.error(request, str(exc))
+        return redirect("labs:referral_detail", pk=referral.pk)
+    return render(request, "labs/referral.html", {"referral": referral,
+                                                  "can_act": request.user.has_perm("documents.issue", referral)})

@@ -3,11 +3,8 @@ read (scoped to the viewer), services write, DomainErrors go back onto the form.
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,6 +14,7 @@ from seedreg.accounts.permissions import require
 from seedreg.errors import DomainError, NotFound
 from seedreg.lib import tabular
 from seedreg.regulated import service_context
+from seedreg.web import form_page, staff_required, xlsx_response
 
 from . import selectors, services
 from .flags import ledger_flags
@@ -24,15 +22,6 @@ from .forms import ImportForm
 from .ledger_forms import LedgerFilterForm, ReasonForm, StopSaleDraftForm
 from .models import Business, ImportJob, SeedLot, StopSaleOrder
 from .services.importing import IMPORTERS
-from .views import _form_page, staff_required
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def xlsx_response(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
 
 
 def _lot(pk) -> SeedLot:
@@ -104,7 +93,7 @@ def business_ledger_import(request, pk):
         return reverse("licensing:import_detail", args=[job.pk])
 
     jobs = ImportJob.objects.visible_to(request.user).filter(kind=ImportJob.Kind.LEDGER, business_id=business.pk)[:10]
-    return _form_page(request, form, _("代 %(name)s 导入购销台账") % {"name": business.name}, apply, submit=_("上传并导入"),
+    return form_page(request, form, _("代 %(name)s 导入购销台账") % {"name": business.name}, apply, submit=_("上传并导入"),
                       back=reverse("licensing:business_ledger", args=[business.pk]),
                       template="licensing/import_form.html",
                       extra={"jobs": jobs, "template_url": reverse("licensing:ledger_import_template"),
@@ -184,7 +173,7 @@ def stop_sale_create(request, pk):
         else:
             messages.success(request, _("停止销售通知草稿已保存，待站长审核。"))
             return redirect("licensing:stop_sale_detail", order.pk)
-    return render(request, "licensing/form.html", {
+    return render(request, "form_page.html", {
         "form": form, "title": _("起草停止销售通知：%(lot)s") % {"lot": lot}, "submit": _("保存草稿"),
         "back": reverse("licensing:lot_detail", args=[lot.pk])}, status=422 if request.method == "POST" else 200)
 

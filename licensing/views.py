@@ -3,10 +3,7 @@ Thin: a form shapes the input, a service applies the rules, errors go back onto 
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, HttpResponse, JsonResponse
@@ -15,8 +12,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from seedreg.errors import DomainError, NotFound
+from seedreg.errors import NotFound
 from seedreg.regulated import service_context
+from seedreg.web import form_page, staff_required
 
 from . import forms, services
 from .models import (
@@ -34,36 +32,6 @@ from .models import (
 )
 from .search import classify_query
 from .services.importing import IMPORTERS
-
-
-def staff_required(view):
-    """Administration users only; dealers have the portal."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if request.user.is_dealer:
-            raise NotFound()
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _form_page(request, form, title, apply, *, back=None, submit=None, template="licensing/form.html", extra=None):
-    """GET shows the form; a valid POST calls ``apply(cleaned_data)`` (a service) and redirects
-    to what it returns; a DomainError goes back onto the form."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            target = apply(form.cleaned_data)
-        except DomainError as exc:
-            exc.add_to_form(form)
-        else:
-            messages.success(request, _("已保存。"))
-            return target if isinstance(target, HttpResponse) else redirect(target)
-    status = 422 if request.method == "POST" else 200
-    return render(request, template, {"form": form, "title": title, "back": back, "submit": submit or _("保存"),
-                                      **(extra or {})}, status=status)
-
 
 # --- directory -------------------------------------------------------------------------------
 
@@ -132,7 +100,7 @@ def business_create(request):
                 coordinate_system=data["coordinate_system"] or "wgs84", **_business_kwargs(data))
         return reverse("licensing:business_detail", args=[business.pk])
 
-    return _form_page(request, form, _("登记经营主体"), apply, back=reverse("licensing:business_list"))
+    return form_page(request, form, _("登记经营主体"), apply, back=reverse("licensing:business_list"))
 
 
 @staff_required
@@ -149,7 +117,7 @@ def business_edit(request, pk):
                                      **_business_kwargs(data))
         return reverse("licensing:business_detail", args=[business.pk])
 
-    return _form_page(request, form, _("修改：%(name)s") % {"name": business.name}, apply,
+    return form_page(request, form, _("修改：%(name)s") % {"name": business.name}, apply,
                       back=reverse("licensing:business_detail", args=[pk]))
 
 
@@ -164,7 +132,7 @@ def business_licence_create(request, pk):
             services.record_business_licence(business, actor=request.user, **data)
         return reverse("licensing:business_detail", args=[pk])
 
-    return _form_page(request, form, _("营业执照：%(name)s") % {"name": business.name}, apply,
+    return form_page(request, form, _("营业执照：%(name)s") % {"name": business.name}, apply,
                       back=reverse("licensing:business_detail", args=[pk]))
 
 
@@ -178,7 +146,7 @@ def document_check_create(request, pk):
             services.record_document_check(business, actor=request.user, **data)
         return reverse("licensing:business_detail", args=[pk])
 
-    return _form_page(request, form, _("证照检查：%(name)s") % {"name": business.name}, apply,
+    return form_page(request, form, _("证照检查：%(name)s") % {"name": business.name}, apply,
                       back=reverse("licensing:business_detail", args=[pk]))
 
 
@@ -195,7 +163,7 @@ def dealer_account_create(request, pk):
         return render(request, "licensing/password_slip.html", {"business": business, "account": user,
                                                                 "password": password, "delivery": data["delivery"]})
 
-    return _form_page(request, form, _("开通经营者账号：%(name)s") % {"name": business.name}, apply,
+    return form_page(request, form, _("开通经营者账号：%(name)s") % {"name": business.name}, apply,
                       back=reverse("licensing:business_detail", args=[pk]))
 
 
@@ -225,7 +193,7 @@ def licence_create(request, pk):
             licence = services.issue_seed_licence(business, actor=request.user, **data)
         return reverse("licensing:licence_detail", args=[licence.pk])
 
-    return _form_page(request, form, _("登记种子生产经营许可证：%(name)s") % {"name": business.name}, apply,
+    return form_page(request, form, _("登记种子生产经营许可证：%(name)s") % {"name": business.name}, apply,
                       back=reverse("licensing:business_detail", args=[pk]))
 
 
@@ -251,7 +219,7 @@ def licence_renew(request, pk):
             services.renew_seed_licence(licence, actor=request.user, **data)
         return reverse("licensing:licence_detail", args=[pk])
 
-    return _form_page(request, form, _("许可证延续：%(name)s") % {"name": licence.number}, apply,
+    return form_page(request, form, _("许可证延续：%(name)s") % {"name": licence.number}, apply,
                       back=reverse("licensing:licence_detail", args=[pk]))
 
 
@@ -265,7 +233,7 @@ def licence_status(request, pk):
             services.change_licence_status(licence, actor=request.user, **data)
         return reverse("licensing:licence_detail", args=[pk])
 
-    return _form_page(request, form, _("许可证状态变更：%(name)s") % {"name": licence.number}, apply,
+    return form_page(request, form, _("许可证状态变更：%(name)s") % {"name": licence.number}, apply,
                       back=reverse("licensing:licence_detail", args=[pk]))
 
 
@@ -300,7 +268,7 @@ def filing_create(request, pk):
                 services.issue_filing_receipt(filing, actor=request.user)
         return reverse("licensing:business_detail", args=[pk])
 
-    return _form_page(request, form, _("录入备案：%(name)s") % {"name": business.name}, apply,
+    return form_page(request, form, _("录入备案：%(name)s") % {"name": business.name}, apply,
                       back=reverse("licensing:business_detail", args=[pk]))
 
 
@@ -333,7 +301,7 @@ def variety_create(request):
             services.register_variety(actor=request.user, **data)
         return reverse("licensing:variety_list")
 
-    return _form_page(request, form, _("登记品种"), apply, back=reverse("licensing:variety_list"))
+    return form_page(request, form, _("登记品种"), apply, back=reverse("licensing:variety_list"))
 
 
 @staff_required
@@ -348,7 +316,7 @@ def variety_withdraw(request, pk):
             services.withdraw_variety(variety, actor=request.user, **data)
         return reverse("licensing:variety_list")
 
-    return _form_page(request, form, _("品种退出：%(name)s") % {"name": variety}, apply,
+    return form_page(request, form, _("品种退出：%(name)s") % {"name": variety}, apply,
                       back=reverse("licensing:variety_list"))
 
 
@@ -371,7 +339,7 @@ def outside_party_create(request):
             services.register_outside_party(actor=request.user, **data)
         return reverse("licensing:outside_party_list")
 
-    return _form_page(request, form, _("登记外地主体"), apply, back=reverse("licensing:outside_party_list"))
+    return form_page(request, form, _("登记外地主体"), apply, back=reverse("licensing:outside_party_list"))
 
 
 # --- imports -----------------------------------------------------------------------------------
@@ -386,7 +354,7 @@ def import_create(request):
         return reverse("licensing:import_detail", args=[job.pk])
 
     jobs = ImportJob.objects.visible_to(request.user).filter(kind=ImportJob.Kind.DIRECTORY)[:10]
-    return _form_page(request, form, _("批量导入经营主体、许可证和备案"), apply, submit=_("上传并导入"),
+    return form_page(request, form, _("批量导入经营主体、许可证和备案"), apply, submit=_("上传并导入"),
                       template="licensing/import_form.html",
                       extra={"jobs": jobs, "template_url": reverse("licensing:import_template"),
                              "import_note": _("格式与全国种业大数据平台导出一致。")})

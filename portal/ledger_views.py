@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from licensing import selectors, services
 from licensing.forms import ImportForm
 from licensing.ledger_forms import LedgerFilterForm, PurchaseForm, ReasonForm, SaleForm
-from licensing.ledger_views import ledger_workbook, xlsx_response
+from licensing.ledger_views import ledger_workbook
 from licensing.models import (
     DealerMembership,
     DealerTransfer,
@@ -35,6 +35,7 @@ from seedreg.documents.qr import qr_svg_data_uri
 from seedreg.documents.services import acknowledge_in_portal
 from seedreg.errors import DomainError, NotFound
 from seedreg.regulated import service_context
+from seedreg.web import xlsx_response
 
 
 def _my_business(request):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import ledger_views, views
+from . import ledger_views, results_views, views
 
 app_name = "portal"
 
@@ -10,6 +10,9 @@ urlpatterns = [
     path("v/<str:token>", views.licence_public, name="licence_public"),
     path("licences/<int:pk>/certificate/", views.licence_certificate, name="licence_certificate"),
     path("accounts/forgot/", views.password_forgot, name="password_forgot"),
+    path("results/<int:pk>/", results_views.campaign_results_public, name="campaign_results_public"),
+    path("results/<int:pk>/results.xlsx", results_views.campaign_results_public_xlsx,
+         name="campaign_results_public_xlsx"),
     path("lot/<str:token>", ledger_views.lot_public, name="lot_public"),
     path("dealer/ledger/", ledger_views.dealer_ledger, name="dealer_ledger"),
     path("dealer/ledger/purchase/", ledger_views.dealer_purchase, name="dealer_purchase"),

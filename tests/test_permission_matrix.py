@@ -217,9 +217,9 @@ MATRIX: dict[str, Row] = {
     "labs:queue": Row(access(200, foreign=200, outside_inspector=403, inspector=403, supervisor=403)),
     "labs:intake": Row(access(403, foreign=403, lab_tech=200, higher_lab=200)),
     "labs:standards": Row(access(200, foreign=200, outside_inspector=403, inspector=403, supervisor=403)),
-    # The standards tables are national data, revised by any county's station staff.
-    "labs:standard_revise": Row(access(403, foreign=403, chief=200, clerk=200, outsider=200), obj="standard"),
-    "labs:tolerance_revise": Row(access(403, foreign=403, chief=200, clerk=200, outsider=200), obj="tolerance"),
+    # National and provincial tables: only the provincial station's chief edits them (no persona here).
+    "labs:standard_revise": Row(access(403, foreign=403), obj="standard"),
+    "labs:tolerance_revise": Row(access(403, foreign=403), obj="tolerance"),
     "labs:sample_detail": Row(access(200, inspector=404), obj="lab_sample"),
     "labs:worksheet": Row(access(200, inspector=404), obj="lab_test"),
     "labs:test_retract": Row(access(403, inspector=404, lab_tech=200, higher_lab=200), obj="lab_test"),
@@ -233,6 +233,17 @@ MATRIX: dict[str, Row] = {
     "labs:retest_request": Row(access(403, inspector=404, chief=302, clerk=302), obj="lab_sample", method="POST"),
     "labs:retest_dispatch": Row(access(403, inspector=404, chief=302, clerk=302), obj="retest", method="POST"),
     # A dealer's reports: their own list (empty for the other dealer), their own report only.
+    # A campaign's results: the lab and the station read them; the chief publishes (POST, tested
+    # in tests/labs/test_results.py); the published page and workbook are public.
+    "labs:campaign_results": Row(access(200, inspector=403, supervisor=403, outside_inspector=403), obj="campaign"),
+    "portal:campaign_results_public": Row(public(200), obj="published_campaign"),
+    "portal:campaign_results_public_xlsx": Row(public(200), obj="published_campaign"),
+    "labs:report_withdraw": Row(access(403, inspector=404, chief=200), obj="lab_report"),
+    # Referrals: the station or the lab reviewer drafts (the world's report is not final: refused,
+    # back to the sample); everyone of the lab and station reads; the chief reviews and issues.
+    "labs:referral_draft": Row(access(403, inspector=404, chief=302, clerk=302, lab_reviewer=302, higher_lab=302),
+                               obj="lab_report", method="POST"),
+    "labs:referral_detail": Row(access(200, inspector=404), obj="referral"),
     "labs:my_reports": Row(access(404, dealers=200)),
     "labs:my_report": Row(access(404, dealer=200), obj="lab_report"),
     # --- phones ------------------------------------------------------------------------------
@@ -282,6 +293,8 @@ def world(chief, clerk, inspector, inspector2, lab_tech, lab_reviewer, higher_la
     objects.update(ledger_world(clerk, chief, shop, other_shop, dealer, other_dealer, varieties, seed_producer))
     objects.update(inspections_world(clerk, chief, inspector, inspector2, shop, crops))
     objects.update(labs_world(lab_tech, lab_reviewer, chief, shop))
+    objects["referral"] = referral_world(chief, objects["lab_report"])
+    objects["published_campaign"] = results_world(chief, objects["lab_sample"], objects["published_draw"].campaign)
     with service_context():
         objects["device_token"], _raw = issue_device_token(actor=inspector, device_id="matrix-phone")
     return people, objects
@@ -358,6 +371,28 @@ def labs_world(lab_tech, lab_reviewer, chief, shop):
     return {"lab_sample": sample, "lab_test": LabTest.objects.current().get(sample=sample, index="germination"),
             "lab_report": report, "retest": report.retest, "standard": QualityStandard.objects.first(),
             "tolerance": ToleranceRow.objects.first()}
+
+
+def results_world(chief, lab_sample, campaign):
+    """The lab sample counted in the autumn campaign, whose results are published."""
+    from inspections.models import Task
+
+    visit = lab_sample.sample.sampling.visit
+    with service_context():
+        visit.task = Task.objects.create(region_code=visit.region_code, kind=Task.Kind.DRAWN, campaign=campaign,
+                                         business=visit.business, due_on=campaign.ends_on)
+        visit.save()
+        labs.publish_campaign_results(campaign, actor=chief)
+    return campaign
+
+
+def referral_world(chief, report):
+    """A drafted penalty referral (made directly: the world's report is not a final failing one)."""
+    from labs.models import PenaltyReferral
+
+    with service_context():
+        return PenaltyReferral.objects.create(report=report, region_code=report.region_code, outcome="unqualified",
+                                              facts="事实", suggested_articles="条款", basis="依据", drafted_by=chief)
 
 
 def url_for(name, route, row, objects):

@@ -37,7 +37,7 @@ from seedreg.workcalendar.deadlines import deadline
 from .. import calculations, judgement, selectors
 from ..models import LabReport, LabSample, LabTest, Outcome, RetestRequest
 from .intake import _receive, station_staff
-from .verdicts import report_recipients
+from .verdicts import is_withdrawn, report_recipients
 from .worksheets import current_tests, required_indexes
 
 OBJECTION_DAYS_SETTING = "lab_objection_days"
@@ -88,6 +88,8 @@ def request_retest(report: LabReport, *, actor, reason: str, received_on: dateti
         raise InvalidInput(_("请写明申请复检的理由。"), fields={"reason": [_("必填")]})
     if report.sample.purpose != LabSample.Purpose.FIRST_TEST:
         raise RuleViolation(_("复检结论为最终结论，不能再申请复检。"), code="retest_is_final")
+    if is_withdrawn(report):
+        raise RuleViolation(_("检验报告已撤回更正，请待更正后的报告送达后再申请。"), code="report_withdrawn")
     if report.outcome == Outcome.QUALIFIED and not escalate:
         raise RuleViolation(_("检验结论为合格，无需申请复检。"), code="qualified")
     if RetestRequest.objects.filter(report=report).exists():
@@ -246,6 +248,10 @@ def conclude_retest(retest: RetestRequest, *, actor) -> RetestRequest:
     retest.status = RetestRequest.Status.COMPLETED
     retest.completed_at = timezone.now()
     retest.save()
+    if retest.case_outcome == RetestRequest.CaseOutcome.UPHELD:
+        from .referrals import draft_penalty_referral
+
+        draft_penalty_referral(report, actor=actor)  # for the chief to review and issue
     log_action(retest, "labs.retest.concluded", actor=actor, parent=first_sample,
                data={"outcome": verdict.outcome, "differ": differ, "case": retest.case_outcome})
     notify(station_staff(retest.region_code), key=f"labs-retest-done:{retest.pk}",

@@ -130,11 +130,45 @@ def acknowledge_in_portal(document: IssuedDocument, *, user, recipient_name: str
     return record
 
 
+def _issue_next_version(document: IssuedDocument, *, template, context, actor, recipients=()) -> IssuedDocument:
+    last_version = IssuedDocument.objects.filter(
+        county_code=document.county_code, doc_type=document.doc_type, year=document.year,
+        number=document.number).order_by("-version").values_list("version", flat=True).first()
+    serial = Serial(document.county_code, document.doc_type, document.year, document.number, last_version + 1)
+    replacement = issue_document(source=document.source, doc_type=document.doc_type, title=document.title,
+                                 template=template, context=context, region_code=document.region_code, actor=actor,
+                                 serial=serial, recipients=recipients)
+    replacement.supersedes = document
+    replacement.save(update_fields=["supersedes"])
+    return replacement
+
+
+@service
+def issue_corrected_version(document: IssuedDocument, *, actor, context: dict, template: str | None = None,
+                            recipients=()) -> IssuedDocument:
+    """The corrected version of a document that was invalidated while it was put right (a
+    withdrawn test report): the next version of its number (…第0001号-1), superseding it; its
+    verification page then points to the new one. ``recipients`` are told in their inbox."""
+    if document.status != IssuedDocument.Status.INVALIDATED or hasattr(document, "superseded_by"):
+        raise Conflict(_("只有已作废且尚未更正的文书可以出具更正版本。"), code="document_not_invalidated")
+    replacement = _issue_next_version(document, template=template, context=context, actor=actor,
+                                      recipients=recipients)
+    with audited(document, "documents.document.superseded", actor=actor, parent=document.source):
+        document.status = IssuedDocument.Status.SUPERSEDED
+        document.status_changed_at = timezone.now()
+        document.save()
+    return replacement
+
+
 @service
 def invalidate_document(document: IssuedDocument, *, reason: str, actor, template: str | None = None,
-                        replacement_context: dict | None = None) -> IssuedDocument | None:
+                        replacement_context: dict | None = None, notify_also=(),
+                        follow_up: str = "") -> IssuedDocument | None:
     """Invalidate an issued document; with ``replacement_context``, issue its next version
-    (same number, suffixed: …第0001号-1) that supersedes it. Everyone it was served to is told."""
+    (same number, suffixed: …第0001号-1) that supersedes it. Everyone it was served to is told,
+    with ``notify_also`` (users it was sent to in the portal but who have not acknowledged it);
+    one notice per person and document, however often this is retried. ``follow_up`` ends the
+    notice (e.g. that a corrected version will follow)."""
     require(actor, "documents.invalidate", document)
     if not (reason or "").strip():
         raise InvalidInput(_("作废文书必须说明理由。"), code="reason_required", fields={"reason": _("必填")})
@@ -148,23 +182,17 @@ def invalidate_document(document: IssuedDocument, *, reason: str, actor, templat
         document.status_changed_at = timezone.now()
         document.save()
     if replacement_context is not None:
-        last_version = IssuedDocument.objects.filter(
-            county_code=document.county_code, doc_type=document.doc_type, year=document.year,
-            number=document.number).order_by("-version").values_list("version", flat=True).first()
-        serial = Serial(document.county_code, document.doc_type, document.year, document.number, last_version + 1)
-        replacement = issue_document(source=document.source, doc_type=document.doc_type, title=document.title,
-                                     template=template, context=replacement_context, region_code=document.region_code,
-                                     actor=actor, serial=serial)
-        replacement.supersedes = document
-        replacement.save(update_fields=["supersedes"])
+        replacement = _issue_next_version(document, template=template, context=replacement_context, actor=actor)
     receivers = {r.recipient_user for r in document.service_records.select_related("recipient_user")
-                 if r.recipient_user_id}
+                 if r.recipient_user_id} | set(notify_also)
     if receivers:
         from seedreg.notifications.services import notify
 
         body = f"您收到的文书 {document.serial} 已作废：{reason}"
         if replacement is not None:
             body += f"。新版本文书编号 {replacement.serial}，请查收。"
+        elif follow_up:
+            body += f"。{follow_up}"
         notify(sorted(receivers, key=lambda u: u.pk), key=f"document-invalidated:{document.pk}",
                title=f"文书作废通知：{document.serial}", body=body,
                link=reverse("documents:verify", args=[(replacement or document).verify_token]), category="document")

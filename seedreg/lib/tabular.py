@@ -477,3 +477,24 @@ def write_workbook(headers: list[str], rows: list[list[object]], *, notes: list[
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def write_sheets(sheets) -> bytes:
+    """An .xlsx of several sheets: ``sheets`` is a list of (title, headers, rows)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, headers, rows in sheets:
+        sheet = workbook.create_sheet(title)
+        sheet.append(headers)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append(["" if v is None else v for v in row])
+        for i, header in enumerate(headers, start=1):
+            sheet.column_dimensions[_column_letter(i)].width = max(10, min(40, len(str(header)) * 2 + 4))
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

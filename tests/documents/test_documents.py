@@ -90,7 +90,7 @@ def test_a_visit_record_and_a_lab_report_of_one_year_get_different_serials(stati
         visit_record = allocate_serial(county_code="211322", doc_type="visit_record", year=2026)
         lab_report = allocate_serial(county_code="211322", doc_type="lab_report", year=2026)
     assert (visit_record.number, lab_report.number) == (1, 1)
-    assert (visit_record.text, lab_report.text) == ("建种查〔2026〕第0001号", "建种检〔2026〕第0001号")
+    assert (visit_record.text, lab_report.text) == ("建种查〔2026〕第0001号", "建种检报〔2026〕第0001号")
 
 
 def test_two_counties_whose_stations_share_a_short_name_number_on_their_own(station, chief, outsider):
@@ -239,3 +239,14 @@ def test_an_issued_document_cannot_be_saved_outside_a_service(station, chief):
         doc.save()
     with pytest.raises(RegulatedWriteError):
         IssuedDocument.objects.filter(pk=doc.pk).update(title="悄悄改掉")
+
+
+def test_two_document_types_cannot_share_an_abbreviation():
+    """The serial text is unique across types: a shared abbreviation would collide on a number
+    (the lab report once shared 种检 with the visit record)."""
+    from seedreg.documents.types import document_types, register_document_type
+
+    abbreviations = [t.abbreviation for t in document_types().values()]
+    assert len(abbreviations) == len(set(abbreviations))
+    with pytest.raises(ValueError):
+        register_document_type("another_report", label="另一报告", abbreviation="种检报")

@@ -1,7 +1,9 @@
 import pytest
 
+from labs.demo import GOOD
 from labs.models import QualityStandard, ToleranceRow
-from tests.licensing.conftest import crops, lot, seed_producer, varieties  # noqa: F401
+from tests.inspections.conftest import campaign, plan  # noqa: F401  (fixtures)
+from tests.licensing.conftest import crops, lot, peddler, seed_producer, varieties  # noqa: F401
 
 
 @pytest.fixture
@@ -17,6 +19,15 @@ def standards(db):
         if not ToleranceRow.objects.exists():
             load_tolerances(ToleranceRow)
     return QualityStandard.objects.all()
+
+
+@pytest.fixture
+def province_chief(geo):
+    """The provincial station's chief: keeps the standards tables."""
+    from seedreg.accounts.roles import Role
+    from tests.factories import make_user
+
+    return make_user(Role.STATION_CHIEF, "21", full_name="省站长")
 
 
 @pytest.fixture
@@ -93,14 +104,8 @@ def make_user_once(role, region):
     return make_user(role, region, **extra)
 
 
-GOOD_RAW = {
-    "cleanliness": {"working_sample_g": "100", "pure_seed_g": "99.30", "other_seeds_g": "0.20", "inert_matter_g": "0.50"},
-    "germination": {"r1_normal": "90", "r1_dead": "10", "r2_normal": "88", "r2_dead": "12", "r3_normal": "91",
-                    "r3_dead": "9", "r4_normal": "89", "r4_dead": "11"},
-    "moisture": {"m1_dish_g": "10", "m1_wet_g": "15", "m1_dry_g": "14.400", "m2_dish_g": "10", "m2_wet_g": "15",
-                 "m2_dry_g": "14.395"},
-    "purity": {"examined": "1000", "off_types": "20", "method": "growout", "trueness": "yes"},
-}
+# The hand-worked bench data of a qualified maize sample (the demo uses the same).
+GOOD_RAW = GOOD
 
 
 @pytest.fixture

@@ -174,14 +174,20 @@ def test_escalation_to_the_higher_lab_with_the_custody_chain_and_a_final_result(
     assert second.report.document.serial != unqualified.document.serial
 
 
-def test_an_agreeing_retest_reports_the_mean_and_upholds_the_result(unqualified, clerk, higher_lab):
-    retest, backup = escalate_to_higher_lab(unqualified, clerk, higher_lab)
+def upheld(report, clerk, higher_lab):
+    """Escalate ``report`` to the higher lab and conclude a re-test that agrees with it
+    (germination 81 vs 80: mean 80.5 → 81, within 6): the result is upheld."""
+    retest, backup = escalate_to_higher_lab(report, clerk, higher_lab)
     second = receive_backup(retest, actor=higher_lab, seal_numbers=backup.seal_numbers, seals_intact=True,
                             quantity_g="1000", storage_location="市站样品库")
     reviewer = make_user("higher_lab", "2113", full_name="市检审核")
     run_tests(second, higher_lab, reviewer, {k: GOOD_RAW[k] for k in ("cleanliness", "moisture")}
-              | {"germination": germ(82, 80, 81, 81)})  # 81 vs 80: mean 80.5 → 81, within 6
-    done = conclude_retest(retest, actor=reviewer)
+              | {"germination": germ(82, 80, 81, 81)})
+    return conclude_retest(retest, actor=reviewer)
+
+
+def test_an_agreeing_retest_reports_the_mean_and_upholds_the_result(unqualified, clerk, higher_lab):
+    done = upheld(unqualified, clerk, higher_lab)
     assert done.comparison["germination"]["reported"] == "81" and done.comparison["germination"]["agree"]
     assert (done.final_outcome, done.case_outcome) == ("unqualified", "upheld")
     assert "第七十五条" in done.suggested_articles

@@ -30,9 +30,9 @@ def test_the_migration_loads_every_row_with_its_status(standards):
     assert not ToleranceRow.objects.filter(table=ToleranceTable.COMPARISON).exists()
 
 
-def test_a_revision_is_a_new_version_and_the_old_one_still_answers_for_its_days(standards, clerk):
+def test_a_revision_is_a_new_version_and_the_old_one_still_answers_for_its_days(standards, province_chief):
     old = maize_single_cross()
-    new = services.revise_quality_standard(old, actor=clerk, effective_from=D2026, germination_min="90",
+    new = services.revise_quality_standard(old, actor=province_chief, effective_from=D2026, germination_min="90",
                                            status="unconfirmed", source="省农业农村厅 2026 年通知（测试）",
                                            reason="地方标准提高")
     old.refresh_from_db()
@@ -45,47 +45,49 @@ def test_a_revision_is_a_new_version_and_the_old_one_still_answers_for_its_days(
     assert entry.before["germination_min"] == "85.0" and entry.reason == "地方标准提高"
 
 
-def test_a_revision_needs_a_source_and_a_later_date(standards, clerk):
+def test_a_revision_needs_a_source_and_a_later_date(standards, province_chief):
     row = maize_single_cross()
     with pytest.raises(InvalidInput):
-        services.revise_quality_standard(row, actor=clerk, effective_from=D2026, status="confirmed", source=" ")
+        services.revise_quality_standard(row, actor=province_chief, effective_from=D2026, status="confirmed", source=" ")
     with pytest.raises(RuleViolation):
-        services.revise_quality_standard(row, actor=clerk, effective_from=datetime.date(2008, 1, 1),
+        services.revise_quality_standard(row, actor=province_chief, effective_from=datetime.date(2008, 1, 1),
                                          status="confirmed", source="x")
     with pytest.raises(InvalidInput):
-        services.revise_quality_standard(row, actor=clerk, effective_from=D2026, status="confirmed", source="x",
+        services.revise_quality_standard(row, actor=province_chief, effective_from=D2026, status="confirmed", source="x",
                                          germination_min="101")
     assert QualityStandard.objects.count() == 43
 
 
-def test_lab_staff_cannot_edit_the_standards(standards, lab_tech):
+@pytest.mark.parametrize("who", ["lab_tech", "chief", "clerk"])
+def test_county_staff_cannot_edit_the_standards(standards, who, request):
+    lab_tech = request.getfixturevalue(who)
     with pytest.raises(PermissionDenied):
         services.revise_quality_standard(maize_single_cross(), actor=lab_tech, effective_from=D2026,
                                          status="confirmed", source="x")
 
 
-def test_a_tolerance_revision_and_a_comparison_band(standards, chief):
+def test_a_tolerance_revision_and_a_comparison_band(standards, province_chief):
     row = ToleranceRow.objects.get(table=ToleranceTable.GERMINATION_REPLICATES, low=84)
-    new = services.revise_tolerance(row, actor=chief, effective_from=D2026, limit="14", status="confirmed",
+    new = services.revise_tolerance(row, actor=province_chief, effective_from=D2026, limit="14", status="confirmed",
                                     source="GB/T 3543.4-1995 表 5（核对原文）")
     assert new.status == "confirmed" and new.low == D(84)
     assert [b.limit for b in selectors.replicate_bands(D2026) if b.low == 84] == [D(14)]
-    band = services.add_comparison_tolerance(actor=chief, index="germination", low="80", high="90", n_low=400,
+    band = services.add_comparison_tolerance(actor=province_chief, index="germination", low="80", high="90", n_low=400,
                                              n_high=400, limit="5", standard="GB/T 3543.4", source="测试",
                                              effective_from=D2026)
     assert selectors.comparison_bands(D2026)[0].row_id == band.pk
     assert selectors.comparison_bands(datetime.date(2026, 1, 1)) == []
 
 
-def test_the_standards_page_shows_each_rows_status_and_source(client, standards, clerk):
-    login(client, clerk)
+def test_the_standards_page_shows_each_rows_status_and_source(client, standards, province_chief):
+    login(client, province_chief)
     page = client.get(reverse("labs:standards")).content.decode()
     assert "GB 4404.1-2008" in page and "未核实" in page and "已核实" in page and "二项分布" in page
     assert reverse("labs:standard_revise", args=[maize_single_cross().pk]) in page
 
 
-def test_the_revise_form_applies_through_the_service_and_shows_errors(client, standards, clerk):
-    login(client, clerk)
+def test_the_revise_form_applies_through_the_service_and_shows_errors(client, standards, province_chief):
+    login(client, province_chief)
     row = maize_single_cross()
     url = reverse("labs:standard_revise", args=[row.pk])
     data = {"effective_from": "2026-03-01", "standard": "GB 4404.1-2008", "purity_min": "96.0",
@@ -97,7 +99,7 @@ def test_the_revise_form_applies_through_the_service_and_shows_errors(client, st
     assert maize_single_cross().germination_min == D(86)
 
 
-@pytest.mark.parametrize("who", ["lab_tech", "dealer", "anonymous", "outsider"])
+@pytest.mark.parametrize("who", ["lab_tech", "dealer", "anonymous", "outsider", "chief", "clerk", "province_chief"])
 def test_who_may_open_the_standards_pages(client, standards, who, request):
     row = maize_single_cross()
     tol = ToleranceRow.objects.first()
@@ -114,5 +116,8 @@ def test_who_may_open_the_standards_pages(client, standards, who, request):
     elif who == "lab_tech":  # reads the tables, does not edit them
         assert listing.status_code == 200 and "修订</a>" not in listing.content.decode()
         assert revise.status_code == 403 and revise_tol.status_code == 403
-    else:  # standards are national: another county's staff keep the same tables
-        assert listing.status_code == 200 and revise.status_code == 200
+    elif who == "province_chief":  # the provincial station keeps the national and provincial tables
+        assert listing.status_code == 200 and revise.status_code == 200 and revise_tol.status_code == 200
+    else:  # a county's staff (this county's or another's) read the tables, never edit them
+        assert listing.status_code == 200 and "修订</a>" not in listing.content.decode()
+        assert revise.status_code == 403 and revise_tol.status_code == 403

@@ -130,10 +130,11 @@ def test_a_doubtful_approved_result_gets_a_linked_repeat_whose_result_then_stand
     assert current(lab_sample, "moisture") == repeat
 
 
-def test_the_verdict_uses_the_frozen_limits_not_a_later_edit_of_the_table(lab_sample, lab_tech, lab_reviewer, clerk):
+def test_the_verdict_uses_the_frozen_limits_not_a_later_edit_of_the_table(lab_sample, lab_tech, lab_reviewer,
+                                                                           province_chief):
     approve_all(lab_sample, lab_tech, lab_reviewer)
     row = QualityStandard.objects.get(crop_code="maize", seed_type_label="单交种")
-    services.revise_quality_standard(row, actor=clerk, effective_from=datetime.date(2020, 1, 1),
+    services.revise_quality_standard(row, actor=province_chief, effective_from=datetime.date(2020, 1, 1),
                                      germination_min="95", status="unconfirmed", source="测试：标准修订")
     verdict = worksheets.verdict_for(lab_sample)
     assert verdict.outcome == "qualified"
