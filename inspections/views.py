@@ -7,6 +7,7 @@ import datetime
 from decimal import Decimal
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -81,7 +82,7 @@ def campaign_detail(request, pk):
     tasks = (campaign.tasks.select_related("business").prefetch_related("inspectors").order_by("due_on", "id"))
     return render(request, "inspections/campaign_detail.html", {
         "campaign": campaign, "draw": draw, "progress": selectors.campaign_progress(campaign),
-        "tasks": tasks[:200], "task_count": tasks.count(), "today": timezone.localdate(),
+        "page": Paginator(tasks, 50).get_page(request.GET.get("page")), "today": timezone.localdate(),
         "verifications": draw.verifications.all()[:5] if draw else [],
         "draw_form": forms.DrawForm() if request.user.is_station_chief and draw is None else None})
 
@@ -246,7 +247,8 @@ def complaint_detail(request, pk):
 def task_list(request):
     tasks = (Task.objects.visible_to(request.user).filter(status=Task.Status.OPEN)
              .select_related("business", "campaign").prefetch_related("inspectors").order_by("due_on", "id"))
-    return render(request, "inspections/task_list.html", {"tasks": tasks[:300], "today": timezone.localdate()})
+    return render(request, "inspections/task_list.html", {"page": Paginator(tasks, 50).get_page(request.GET.get("page")),
+                                                          "today": timezone.localdate()})
 
 
 @staff_required
