@@ -8,6 +8,7 @@ import uuid
 from decimal import Decimal
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -80,13 +81,13 @@ def campaign_detail(request, pk):
     campaign = Campaign.objects.get_visible(request.user, pk=pk)
     draw = campaign.draws.select_related("ran_by", "document").first()
     tasks = (campaign.tasks.select_related("business").prefetch_related("inspectors").order_by("due_on", "id"))
-    shown = list(tasks[:200])
+    page = Paginator(tasks, 50).get_page(request.GET.get("page"))
     crop_names = selectors.crop_names()
-    for task in shown:  # the draw keeps crop codes; people read names
+    for task in page:  # the draw keeps crop codes; people read names
         task.blocked_crop_names = [crop_names.get(code, code) for code in task.blocked_crops]
     return render(request, "inspections/campaign_detail.html", {
         "campaign": campaign, "draw": draw, "progress": selectors.campaign_progress(campaign),
-        "tasks": shown, "task_count": tasks.count(), "today": timezone.localdate(),
+        "page": page, "today": timezone.localdate(),
         "verifications": draw.verifications.all()[:5] if draw else [],
         "draw_form": forms.DrawForm() if request.user.is_station_chief and draw is None else None})
 
@@ -251,7 +252,8 @@ def complaint_detail(request, pk):
 def task_list(request):
     tasks = (Task.objects.visible_to(request.user).filter(status=Task.Status.OPEN)
              .select_related("business", "campaign").prefetch_related("inspectors").order_by("due_on", "id"))
-    return render(request, "inspections/task_list.html", {"tasks": tasks[:300], "today": timezone.localdate()})
+    return render(request, "inspections/task_list.html", {"page": Paginator(tasks, 50).get_page(request.GET.get("page")),
+                                                          "today": timezone.localdate()})
 
 
 @staff_required

@@ -116,7 +116,7 @@ def lot_detail(request, pk):
     trace = selectors.trace_forward(lot, viewer=request.user)
     farmer_rows = list(trace.farmer_sale_rows(limit=FARMER_ROWS_SHOWN))
     return render(request, "licensing/ledger/lot_detail.html", {
-        "lot": lot, "trace": trace, "farmer_rows": farmer_rows, "farmer_total": trace.farmer_sales().count(),
+        "lot": lot, "trace": trace, "farmer_rows": farmer_rows, "farmer_total": trace.farmer_sale_count,
         "verdicts": lot.quality_records.select_related("business")[:20],
         "orders": StopSaleOrder.objects.visible_to(request.user).filter(lot=lot).select_related("document"),
         "can_draft": request.user.has_perm("licensing.draft_stop_sale",

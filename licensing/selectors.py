@@ -142,6 +142,12 @@ class ForwardTrace:
     def total_farmer_sales_kg(self):
         return sum((h.sold_to_farmers_kg for h in self.holders), ZERO)
 
+    @property
+    def farmer_sale_count(self):
+        """How many farmer sales ``farmer_sales`` holds, from the holders' tallies (no second pass
+        over the lot's entries): the holders in the viewer's jurisdiction, net of reversals."""
+        return sum(h.farmer_sale_count for h in self.holders if not h.is_other_county)
+
     def farmer_sales(self):
         """Farmer sales recorded in the viewer's jurisdiction, as a lazy queryset of values."""
         return (LedgerEntry.objects.filter(lot_id__in=self.lot_ids, kind=EntryKind.SALE,

@@ -100,6 +100,10 @@ class LedgerEntry(RegulatedModel):
             # page in order, instead of every entry of the business being joined and sorted.
             models.Index(fields=["business", "-occurred_on", "-id"], name="ledger_business_newest_idx"),
             models.Index(fields=["region_code", "kind", "occurred_on"], name="ledger_region_kind_idx"),
+            # A lot's farmer sales in date order (the lot page's first rows): read in order and
+            # stopped at the page's limit, instead of every sale of a hot lot fetched and sorted.
+            models.Index(fields=["lot", "occurred_on", "id"], name="ledger_lot_farmer_sales_idx",
+                         condition=Q(kind="sale", counterparty_business__isnull=True, reverses__isnull=True)),
         ]
         constraints = [
             # An entry is reversed at most once.

@@ -176,3 +176,34 @@ def test_a_drawn_tasks_reasons_and_blocked_crops_read_in_chinese(client, chief, 
     assert "open_complaint" not in page and "maize" not in page
     tasks = Phone(phone_login(inspector)).get("/tasks").json()["tasks"]
     assert tasks and {r for task in tasks for r in task["reasons"]} <= {"有未办结的投诉举报", "随机抽取"}
+
+
+def _add_tasks(campaign, shops, inspectors, n):
+    """n more open tasks of the campaign (bulk: the pages read them, how they came is not at issue)."""
+    from seedreg.regulated import service_context
+    due = timezone.localdate() + datetime.timedelta(days=5)
+    with service_context():
+        tasks = Task.objects.bulk_create([Task(region_code=shops[i % len(shops)].region_code, kind="drawn",
+                                               campaign=campaign, business=shops[i % len(shops)], due_on=due)
+                                          for i in range(n)])
+        Task.inspectors.through.objects.bulk_create([Task.inspectors.through(task_id=t.pk, user_id=u.pk)
+                                                     for t in tasks for u in inspectors])
+
+
+@pytest.mark.parametrize("name", ["task_list", "campaign_detail"])
+def test_task_pages_show_50_a_page_with_the_same_queries_for_few_and_many(
+        client, chief, world, shops, inspector, inspector2, name):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    login(client, chief)
+    url = station_urls(world)[name][1]
+    client.get(url)  # warm the session
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    _add_tasks(world["campaign"], shops, [inspector, inspector2], 120)
+    with CaptureQueriesContext(connection) as many:
+        first = client.get(url).content.decode()
+    assert len(many) == len(few)
+    assert first.count('<td data-label="检查对象">') == 50 and "第 1 / 3 页" in first
+    last = client.get(url + "?page=3").content.decode()
+    assert "第 3 / 3 页" in last and "上一页" in last

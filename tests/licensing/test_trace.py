@@ -176,3 +176,17 @@ def test_a_count_that_differs_from_the_ledger_is_flagged(network, inspector, sho
     with pytest.raises(NotFound):
         services.record_count_observation(actor=outside_inspector, business=shop, lot=network["lot"], counted_kg="1",
                                           observed_on=days_ago(0))
+
+
+def test_the_farmer_sale_count_is_the_holders_tally_net_of_reversals(network, clerk, shop_dealer):
+    """The lot page's "共 N 笔" comes from the holders' tallies (no second pass over the entries):
+    it must be what the farmer-sale list itself holds, before and after a reversal, and without
+    the other county's sales."""
+    lot = network["lot"]
+    trace = selectors.trace_forward(lot, viewer=clerk)
+    assert trace.farmer_sale_count == trace.farmer_sales().count() == 3  # 赵大山, 李四, 钱六; not 王五
+    from licensing.models import LedgerEntry
+    sale = LedgerEntry.objects.get(counterparty_name="李四")
+    services.reverse_entry(actor=shop_dealer, entry=sale, reason="录错")
+    trace = selectors.trace_forward(lot, viewer=clerk)
+    assert trace.farmer_sale_count == trace.farmer_sales().count() == 2
