@@ -191,7 +191,7 @@ def check_seed_bag(label: SeedBagLabel, *, region_code: str, on=None) -> SeedBag
         approved = Check(True, _("%(crop)s品种“%(name)s”，%(number)s。") % {
             "crop": variety.crop.name, "name": variety.name, "number": number or _("非主要农作物")})
         problems = variety.problems_in(region_code)
-        here = Check(not problems, "；".join(problems) if problems else _("审定（登记）区域包含本地。"))
+        here = Check(not problems, "；".join(str(p) for p in problems) if problems else _("审定（登记）区域包含本地。"))
 
     business, outside = _find_producer(label.producer)
     if business is None and outside is None:
