@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from licensing.models import Business, SeedLot
@@ -54,7 +55,7 @@ def plan_create(request):
         services.create_plan(actor=request.user, **data)
         return reverse("inspections:campaign_list")
 
-    return form_page(request, form, "新建年度检查计划", apply, back=reverse("inspections:campaign_list"))
+    return form_page(request, form, _("新建年度检查计划"), apply, back=reverse("inspections:campaign_list"))
 
 
 @staff_required
@@ -73,7 +74,7 @@ def campaign_create(request, plan_pk):
             sampling_target=data["sampling_target"], take_first_batch=data["take_first_batch"])
         return reverse("inspections:campaign_detail", args=[campaign.pk])
 
-    return form_page(request, form, f"新建专项检查：{plan.title}", apply, back=reverse("inspections:campaign_list"))
+    return form_page(request, form, _("新建专项检查：%(name)s") % {"name": plan.title}, apply, back=reverse("inspections:campaign_list"))
 
 
 @staff_required
@@ -109,11 +110,11 @@ def draw_run(request, pk):
         except DomainError as exc:
             exc.add_to_form(form)
         else:
-            messages.success(request, f"已抽取{draw.subject_count}户并生成检查任务。")
+            messages.success(request, _("已抽取%(count)s户并生成检查任务。") % {"count": draw.subject_count})
             return redirect("inspections:campaign_detail", pk=pk)
-    return render(request, "form_page.html", {"form": form, "title": f"双随机抽取：{campaign.name}",
+    return render(request, "form_page.html", {"form": form, "title": _("双随机抽取：%(name)s") % {"name": campaign.name},
                                                    "back": reverse("inspections:campaign_detail", args=[pk]),
-                                                   "submit": "抽取"}, status=422)
+                                                   "submit": _("抽取")}, status=422)
 
 
 @staff_required
@@ -122,11 +123,11 @@ def draw_verify(request, pk):
     draw = Draw.objects.get_visible(request.user, pk=pk)
     check = services.verify_draw(draw, actor=request.user)
     if check.reproduced and not check.inputs_changed:
-        messages.success(request, "复核一致：按冻结的输入重新抽取，结果相同；名录未变化。")
+        messages.success(request, _("复核一致：按冻结的输入重新抽取，结果相同；名录未变化。"))
     elif check.reproduced:
-        messages.warning(request, "按冻结的输入复核一致；名录已有变化，差异已记录。")
+        messages.warning(request, _("按冻结的输入复核一致；名录已有变化，差异已记录。"))
     else:
-        messages.error(request, "复核不一致：记录的结果与重新计算的结果不同。")
+        messages.error(request, _("复核不一致：记录的结果与重新计算的结果不同。"))
     return redirect("inspections:campaign_detail", pk=draw.campaign_id)
 
 
@@ -135,7 +136,7 @@ def draw_verify(request, pk):
 def draw_publish(request, pk):
     draw = Draw.objects.get_visible(request.user, pk=pk)
     services.publish_draw(draw, actor=request.user)
-    messages.success(request, "已公示抽取结果。")
+    messages.success(request, _("已公示抽取结果。"))
     return redirect("inspections:campaign_detail", pk=draw.campaign_id)
 
 
@@ -173,7 +174,7 @@ def inspector_edit(request, user_pk):
         services.save_inspector_profile(user, actor=request.user, **data)
         return reverse("inspections:inspector_list")
 
-    return form_page(request, form, f"执法检查人员：{user.display_name}", apply,
+    return form_page(request, form, _("执法检查人员：%(name)s") % {"name": user.display_name}, apply,
                       back=reverse("inspections:inspector_list"))
 
 
@@ -187,7 +188,7 @@ def conflict_create(request, profile_pk):
         services.declare_conflict(profile, actor=request.user, **data)
         return reverse("inspections:inspector_list")
 
-    return form_page(request, form, f"登记回避：{profile.user.display_name}", apply,
+    return form_page(request, form, _("登记回避：%(name)s") % {"name": profile.user.display_name}, apply,
                       back=reverse("inspections:inspector_list"))
 
 
@@ -214,7 +215,7 @@ def complaint_create(request):
             complainant_phone=data["complainant_phone"], anonymous=data["anonymous"], photos=photos)
         return reverse("inspections:complaint_detail", args=[complaint.pk])
 
-    return form_page(request, form, "登记投诉举报", apply, back=reverse("inspections:complaint_list"))
+    return form_page(request, form, _("登记投诉举报"), apply, back=reverse("inspections:complaint_list"))
 
 
 @staff_required
@@ -237,7 +238,7 @@ def complaint_detail(request, pk):
             except DomainError as exc:
                 exc.add_to_form(form)
             else:
-                messages.success(request, "已保存。")
+                messages.success(request, _("已保存。"))
                 return redirect("inspections:complaint_detail", pk=pk)
         status = 422
     return render(request, "inspections/complaint_detail.html", {
@@ -265,7 +266,7 @@ def task_reassign(request, pk):
         services.reassign_task(task, actor=request.user, **data)
         return reverse("inspections:task_list")
 
-    return form_page(request, form, f"改派任务：{task.business.name}", apply, back=reverse("inspections:task_list"))
+    return form_page(request, form, _("改派任务：%(name)s") % {"name": task.business.name}, apply, back=reverse("inspections:task_list"))
 
 
 @staff_required
@@ -334,7 +335,7 @@ def _position(data):
     return {"latitude": data.get("latitude"), "longitude": data.get("longitude"), "accuracy_m": data.get("accuracy_m")}
 
 
-def _visit_form_page(request, visit, form, title, act, submit="保存"):
+def _visit_form_page(request, visit, form, title, act, submit=None):
     """A form of an open visit: ``act(cleaned_data)`` calls the service; back to the visit."""
     detail = reverse("inspections:visit_detail", args=[visit.pk])
 
@@ -342,7 +343,8 @@ def _visit_form_page(request, visit, form, title, act, submit="保存"):
         act(data)
         return detail
 
-    return form_page(request, form, f"{title}：{visit.subject_name}", apply, submit=submit, back=detail)
+    return form_page(request, form, _("%(action)s：%(name)s") % {"action": title, "name": visit.subject_name}, apply,
+                     submit=submit, back=detail)
 
 
 def _with_uuid(form):
@@ -367,8 +369,8 @@ def visit_start(request, task_pk=None):
             checked_in_at=data["checked_in_at"], client_uuid=data["client_uuid"], **_position(data))
         return reverse("inspections:visit_detail", args=[visit.pk])
 
-    title = f"现场检查签到：{task.business.name}" if task else "现场检查签到"
-    return form_page(request, form, title, apply, submit="签到",
+    title = _("现场检查签到：%(name)s") % {"name": task.business.name} if task else _("现场检查签到")
+    return form_page(request, form, title, apply, submit=_("签到"),
                       back=reverse("inspections:task_list" if task else "inspections:campaign_list"))
 
 
@@ -389,7 +391,7 @@ def peddler_visit(request):
             checked_in_at=data["checked_in_at"], client_uuid=data["client_uuid"], **_position(data))
         return reverse("inspections:visit_detail", args=[visit.pk])
 
-    return form_page(request, form, "登记流动商贩检查（集市）", apply, submit="签到",
+    return form_page(request, form, _("登记流动商贩检查（集市）"), apply, submit=_("签到"),
                       back=reverse("inspections:task_list"))
 
 
@@ -400,7 +402,7 @@ def visit_checklist(request, pk):
     form = forms.ChecklistForm(_posted(request), items=services.checklist_for(visit), answers=answers,
                                hints=services.checklist_hints(visit))
 
-    return _visit_form_page(request, visit, form, "检查项目",
+    return _visit_form_page(request, visit, form, _("检查项目"),
                             lambda data: services.answer_checklist(visit, actor=request.user, answers=form.answers()))
 
 
@@ -414,7 +416,7 @@ def finding_create(request, pk):
                                 description=data["description"], photos=[(f.name, f.read()) for f in data["photos"]],
                                 client_uuid=data["client_uuid"])
 
-    return _visit_form_page(request, visit, form, "记录检查发现", act)
+    return _visit_form_page(request, visit, form, _("记录检查发现"), act)
 
 
 @staff_required
@@ -430,7 +432,7 @@ def visit_close(request, pk):
             ack_signature=forms.read_upload(data["ack_signature"]), ack_refused=data["ack_refused"],
             ack_note=data["ack_note"], inspector_signatures=form.inspector_signatures(), **_position(data))
 
-    return _visit_form_page(request, visit, form, "结束检查", act, submit="签退并出具笔录")
+    return _visit_form_page(request, visit, form, _("结束检查"), act, submit=_("签退并出具笔录"))
 
 
 @staff_required
@@ -454,7 +456,7 @@ def sampling_create(request, pk):
             business_refused_to_sign=data["business_refused_to_sign"], client_uuid=data["client_uuid"],
             inspector_signatures=form.inspector_signatures())
 
-    return _visit_form_page(request, visit, form, "抽样", act, submit="封样并出具抽样单")
+    return _visit_form_page(request, visit, form, _("抽样"), act, submit=_("封样并出具抽样单"))
 
 
 @staff_required
@@ -466,5 +468,5 @@ def rectification_conclude(request, pk):
         services.conclude_rectification(order, actor=request.user, rectified=data["rectified"], note=data["note"])
         return reverse("inspections:rectification_list")
 
-    return form_page(request, form, f"整改复查：{order.business.name}", apply,
+    return form_page(request, form, _("整改复查：%(name)s") % {"name": order.business.name}, apply,
                       back=reverse("inspections:rectification_list"))

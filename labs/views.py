@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from inspections.selectors import custody_chain, samples_awaiting_intake
@@ -56,7 +57,7 @@ def intake(request):
         sample = services.receive_sample(actor=request.user, **data)
         return reverse("labs:sample_detail", args=[sample.pk])
 
-    return form_page(request, form, "收样登记", apply, back=reverse("labs:queue"), submit="接收")
+    return form_page(request, form, _("收样登记"), apply, back=reverse("labs:queue"), submit=_("接收"))
 
 
 def _sample(request, pk) -> LabSample:
@@ -140,9 +141,9 @@ def worksheet(request, pk):
             test = services.enter_test_data(test, actor=request.user, raw=raw)
             if request.POST.get("action") == "submit":
                 test = services.submit_test(test, actor=request.user)
-                messages.success(request, "已提交审核。")
+                messages.success(request, _("已提交审核。"))
                 return redirect("labs:sample_detail", pk=test.sample_id)
-            messages.success(request, "已保存。")
+            messages.success(request, _("已保存。"))
             return redirect("labs:worksheet", pk=test.pk)
         except DomainError as exc:
             errors, status = exc.fields or {"__all__": [str(exc)]}, exc.status
@@ -164,14 +165,14 @@ def worksheet(request, pk):
 def test_review(request, pk):
     test = _test(request, pk)
     return _post_action(
-        request, test, perm="labs.review_results", form=forms.ReviewForm(request.POST), invalid="审核意见过长。",
+        request, test, perm="labs.review_results", form=forms.ReviewForm(request.POST), invalid=_("审核意见过长。"),
         call=lambda data: services.review_test(test, actor=request.user, note=data.get("note", ""),
                                                approve=request.POST.get("decision") == "approve"),
         back=reverse("labs:sample_detail", args=[test.sample_id]),
         back_on_error=reverse("labs:worksheet", args=[test.pk]))
 
 
-def _reason_page(request, obj, *, perm, service, title, back, done):
+def _reason_page(request, obj, *, perm, service, title, back, done, submit):
     """A form asking for the reason of an action on ``obj`` (``service(obj, actor, reason)``),
     then off to ``done(result)``: retract, repeat, and withdrawing a report share this shape."""
     require(request.user, perm, obj)
@@ -180,24 +181,25 @@ def _reason_page(request, obj, *, perm, service, title, back, done):
     def apply(data):
         return done(service(obj, actor=request.user, reason=data["reason"]))
 
-    return form_page(request, form, title, apply, back=back, submit=title.split("：")[0])
+    return form_page(request, form, title, apply, back=back, submit=submit)
 
 
-def _redo_view(request, pk, service, title, perm):
+def _redo_view(request, pk, service, label, perm):
     test = _test(request, pk)
-    return _reason_page(request, test, perm=perm, service=service, title=f"{title}：{test}",
+    return _reason_page(request, test, perm=perm, service=service,
+                        title=_("%(action)s：%(test)s") % {"action": label, "test": test}, submit=label,
                         back=reverse("labs:worksheet", args=[test.pk]),
                         done=lambda new: reverse("labs:worksheet", args=[new.pk]))
 
 
 @staff_required
 def test_retract(request, pk):
-    return _redo_view(request, pk, services.retract_test, "撤回重做", "labs.enter_results")
+    return _redo_view(request, pk, services.retract_test, _("撤回重做"), "labs.enter_results")
 
 
 @staff_required
 def test_repeat(request, pk):
-    return _redo_view(request, pk, services.repeat_test, "复做", "labs.review_results")
+    return _redo_view(request, pk, services.repeat_test, _("复做"), "labs.review_results")
 
 
 @staff_required
@@ -206,8 +208,8 @@ def report_withdraw(request, pk):
     report = LabReport.objects.select_related("sample", "document").get_visible(request.user, pk=pk)
     back = reverse("labs:sample_detail", args=[report.sample_id])
     return _reason_page(request, report, perm="labs.withdraw_report", service=services.withdraw_report,
-                        title=f"撤回检验报告：{report.document.serial if report.document_id else report}",
-                        back=back, done=lambda _report: back)
+                        title=_("撤回检验报告：%(name)s") % {"name": report.document.serial if report.document_id else report},
+                        submit=_("撤回检验报告"), back=back, done=lambda _report: back)
 
 
 # --- re-tests ------------------------------------------------------------------------------------
@@ -224,8 +226,8 @@ def retest_request(request, pk):
         raise NotFound()
     return _post_action(request, report, perm="labs.escalate_retest", form=forms.RetestRequestForm(request.POST),
                         call=lambda data: services.request_retest(report, actor=request.user, **data),
-                        back=reverse("labs:sample_detail", args=[sample.pk]), success="已登记复检申请。",
-                        invalid="请填写复检理由。")
+                        back=reverse("labs:sample_detail", args=[sample.pk]), success=_("已登记复检申请。"),
+                        invalid=_("请填写复检理由。"))
 
 
 @staff_required
@@ -234,8 +236,8 @@ def retest_dispatch(request, pk):
     retest = _retest(request, pk)
     return _post_action(request, retest, perm="labs.dispatch_backup", form=forms.DispatchForm(request.POST),
                         call=lambda data: services.dispatch_backup(retest, actor=request.user, **data),
-                        back=reverse("labs:sample_detail", args=[retest.report.sample_id]), success="已移交备份样品。",
-                        invalid="请填写移交对象。")
+                        back=reverse("labs:sample_detail", args=[retest.report.sample_id]), success=_("已移交备份样品。"),
+                        invalid=_("请填写移交对象。"))
 
 
 @staff_required
@@ -248,7 +250,8 @@ def retest_receive(request, pk):
         lab_sample = services.receive_backup(retest, actor=request.user, **data)
         return reverse("labs:sample_detail", args=[lab_sample.pk])
 
-    return form_page(request, form, f"接收备份样品（复检）：{retest.report.sample.code}", apply, submit="接收",
+    return form_page(request, form, _("接收备份样品（复检）：%(name)s") % {"name": retest.report.sample.code}, apply,
+                      submit=_("接收"),
                       back=reverse("labs:sample_detail", args=[retest.report.sample_id]))
 
 
@@ -288,11 +291,11 @@ def my_report(request, pk):
         try:
             if request.POST.get("action") == "acknowledge":
                 acknowledge_report(report, user=request.user)
-                messages.success(request, "已确认收到检验报告。")
+                messages.success(request, _("已确认收到检验报告。"))
                 return redirect("labs:my_report", pk=report.pk)
             if form.is_valid():
                 services.request_retest(report, actor=request.user, reason=form.cleaned_data["reason"])
-                messages.success(request, "复检申请已提交。")
+                messages.success(request, _("复检申请已提交。"))
                 return redirect("labs:my_report", pk=report.pk)
             status = 422
         except DomainError as exc:
@@ -329,7 +332,7 @@ def standard_revise(request, pk):
         services.revise_quality_standard(row, actor=request.user, **data)
         return reverse("labs:standards")
 
-    return form_page(request, form, f"修订质量标准：{row}", apply, back=reverse("labs:standards"))
+    return form_page(request, form, _("修订质量标准：%(name)s") % {"name": row}, apply, back=reverse("labs:standards"))
 
 
 @staff_required
@@ -345,7 +348,7 @@ def tolerance_revise(request, pk):
         services.revise_tolerance(row, actor=request.user, **data)
         return reverse("labs:standards")
 
-    return form_page(request, form, f"修订容许差：{row}", apply, back=reverse("labs:standards"))
+    return form_page(request, form, _("修订容许差：%(name)s") % {"name": row}, apply, back=reverse("labs:standards"))
 
 
 # --- campaign results package ----------------------------------------------------------------------
@@ -368,7 +371,7 @@ def campaign_results(request, pk):
             except DomainError as exc:
                 exc.add_to_form(form)
             else:
-                messages.success(request, "抽查结果已公布。")
+                messages.success(request, _("抽查结果已公布。"))
                 return redirect("labs:campaign_results", pk=campaign.pk)
         status = 422
     package = CampaignResults.objects.filter(campaign=campaign).select_related("document").first()
@@ -400,7 +403,7 @@ def referral_detail(request, pk):
             raise NotFound()
         try:
             action(referral, actor=request.user)
-            messages.success(request, "已审核。" if request.POST["action"] == "review" else "已签发。")
+            messages.success(request, _("已审核。") if request.POST["action"] == "review" else _("已签发。"))
         except DomainError as exc:
             if exc.status in (403, 404):
                 raise
