@@ -21,6 +21,17 @@ def _isolated_cache_and_media(settings, tmp_path):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request made in English leaves English active in the thread (LocaleMiddleware activates
+    it and nothing deactivates it): each test starts, and ends, in the site's language."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def _test_redis_url() -> str:
     url = os.environ.get("TEST_REDIS_URL") or os.environ.get("CELERY_BROKER_URL", "")
     return url if url.startswith(("redis://", "rediss://")) else ""

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from seedreg.accounts.permissions import require
 from seedreg.audit.services import log_action
 from seedreg.documents.lifecycle import mark_issued, mark_reviewed
+from seedreg.documents.pdf import in_official_language
 from seedreg.documents.services import issue_document
 from seedreg.errors import Conflict, RuleViolation
 from seedreg.regulated import service
@@ -54,6 +55,7 @@ def _facts(report: LabReport, first: LabReport) -> str:
 
 
 @service
+@in_official_language
 def draft_penalty_referral(report: LabReport, *, actor) -> PenaltyReferral:
     """Draft the referral of a final unqualified or fake result (one per report)."""
     require(actor, "labs.draft_referral", report)
@@ -78,6 +80,7 @@ def review_penalty_referral(referral: PenaltyReferral, *, actor) -> PenaltyRefer
 
 
 @service
+@in_official_language
 def issue_penalty_referral(referral: PenaltyReferral, *, actor) -> PenaltyReferral:
     """The chief issues a reviewed referral: the 案件移送函 PDF (serial, QR)."""
     referral = (PenaltyReferral.objects.select_for_update(of=("self",)).select_related("report__sample", "business")

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from seedreg.accounts.permissions import require
 from seedreg.audit.services import log_action
+from seedreg.documents.pdf import in_official_language
 from seedreg.documents.services import invalidate_document, issue_document
 from seedreg.errors import RuleViolation
 from seedreg.regulated import service
@@ -18,6 +19,7 @@ TEMPLATE = "labs/documents/campaign_results.html"
 
 
 @service
+@in_official_language
 def publish_campaign_results(campaign, *, actor, reason: str = "") -> CampaignResults:
     """Freeze the public results of ``campaign`` and issue them as a PDF (serial, QR). Published
     again (after a re-test changed a result), the package gets a new document version with a

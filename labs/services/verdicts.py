@@ -15,6 +15,7 @@ from licensing.services import draft_stop_sale_order, record_lot_verdict
 from seedreg.accounts.permissions import require
 from seedreg.audit.services import log_action
 from seedreg.documents.models import IssuedDocument
+from seedreg.documents.pdf import in_official_language
 from seedreg.documents.services import issue_corrected_version, issue_document
 from seedreg.errors import Conflict
 from seedreg.regulated import service
@@ -97,6 +98,7 @@ def _report_context(report: LabReport, **extra) -> dict:
 
 
 @service
+@in_official_language
 def judge_sample(sample: LabSample, *, actor) -> LabReport:
     """Judge a sample whose tests are all approved and issue its test report (or, for a
     withdrawn report, its corrected version)."""

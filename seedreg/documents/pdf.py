@@ -1,11 +1,26 @@
 """HTML templates to PDF (WeasyPrint), with an embedded, subset Chinese font."""
 
+import functools
+
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
 from .fonts import font_face_css
+
+
+def in_official_language(service):
+    """Run a service that issues a document, or stores text read by others, in the official
+    language: labels it computes before rendering (an index's display name, a verdict's reasons)
+    must not follow the issuing user's English."""
+
+    @functools.wraps(service)
+    def wrapper(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return service(*args, **kwargs)
+
+    return wrapper
 
 
 def render_pdf(template_name: str, context: dict, *, base_url: str | None = None) -> bytes:

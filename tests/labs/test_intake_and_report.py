@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from pypdf import PdfReader
 
 from inspections.models import CustodyTransfer
@@ -106,6 +107,18 @@ def approve(sample, tech, reviewer, raw):
         enter_test_data(t, actor=tech, raw=data)
         submit_test(t, actor=tech)
         review_test(t, actor=reviewer, approve=True)
+
+
+def test_a_reviewer_reading_english_issues_the_report_and_its_stored_rows_in_chinese(standards, crops, lab_tech,
+                                                                                   lab_reviewer):
+    # The index names are computed before the PDF is rendered; they followed the reviewer's English.
+    sample = build_lab_sample(lab_tech)
+    approve(sample, lab_tech, lab_reviewer, GOOD_RAW)
+    with translation.override("en"):
+        report = judge_sample(sample, actor=lab_reviewer)
+    text = "".join("".join(p.extract_text() for p in PdfReader(io.BytesIO(report.document.pdf.read())).pages).split())
+    assert "发芽率" in text and "Germination" not in text
+    assert "Germination" not in str(report.results)
 
 
 def test_judging_issues_the_report_pdf_with_results_limits_and_qr(standards, crops, lab_tech, lab_reviewer):
