@@ -14,6 +14,7 @@ from PIL import Image
 from inspections import services as inspections
 from inspections.models import Finding, Photo, Sample, SamplingRecord, Visit
 from mobile_api.models import UploadedFile
+from seedreg.regions.models import Station
 from tests.factories import PASSWORD
 from tests.netproxy import SwitchableProxy
 
@@ -287,6 +288,18 @@ def test_check_in_far_from_the_registered_place_warns(handset, proxy, inspector,
     handset.goto(f"{proxy.url}/m/#/outbox")
     handset.wait_for_selector(".outbox-item:has-text('签到位置偏离登记地址')", timeout=SYNC_TIMEOUT_MS)
     assert Visit.objects.get().outside_geofence
+
+
+def test_the_phone_warns_with_the_countys_own_radius(handset, proxy, inspector, day):
+    # The county allows 2 km: the same check-in ~1.1 km away is not far (it was a fixed 300 m).
+    Station.objects.filter(region_id="211322").update(settings={"inspection_geofence_radius_m": 2000})
+    log_in(handset, proxy, inspector)
+    handset.context.set_geolocation({"latitude": 41.4130, "longitude": 119.6431, "accuracy": 30})
+    handset.click("#route .task:has-text('建平县第1种子门市部')")
+    handset.click("#checkin")
+    distance = handset.locator("#distance")
+    assert "距登记地址" in distance.inner_text() and "偏离登记地址较远" not in distance.inner_text()
+    assert "alert" not in (distance.get_attribute("class") or "")
 
 
 def test_a_task_reassigned_while_offline_comes_back_as_a_conflict(handset, proxy, clerk, inspector, inspector2,

@@ -9,10 +9,10 @@ import * as outbox from "./outbox.js";
 import {fmtTime, formData, html, show, showErrors, toast} from "./ui.js";
 
 const kv = db.kv;
-// Fallback only: the county's geofence radius and default rectification period are county
-// settings the download does not carry yet (reported as an API gap); the server flags the
-// check-in with the real radius when it syncs.
+// Fallback only, for a download made before the API carried the county's settings: the radius
+// is the county's (download.county_settings), and the server flags the check-in with it on sync.
 const GEOFENCE_FALLBACK_M = 300;
+const geofenceM = (data) => data?.county_settings?.geofence_radius_m ?? GEOFENCE_FALLBACK_M;
 const OUTCOMES = {compliant: "未发现问题", refused: "拒绝接受监督检查或抽样", rectification: "责令整改", case: "移送立案"};
 const ANSWERS = {yes: "符合", no: "不符合", na: "不适用"};
 const MIN_INSPECTORS = 2;
@@ -112,7 +112,7 @@ export async function visitScreen(id) {
   const task = data?.tasks.find((t) => t.id === v.task_id);
   for (const p of task?.inspectors || []) if (!people.some((x) => x.id === p.id) && p.id !== profile?.id) people.push(p);
   const photosOf = (f) => files.filter((x) => x.owner_uuid === f.uuid);
-  const far = v.distance_m != null && v.distance_m > GEOFENCE_FALLBACK_M;
+  const far = v.distance_m != null && v.distance_m > geofenceM(data);
 
   const view = show(html`
     <section class="card">
