@@ -25,6 +25,8 @@ DEMO_USERS = [
     ("shiji", "孙磊", Role.HIGHER_LAB, "2113", None, "朝阳市农业综合检验检测中心"),
     ("jiandu", "吴芳", Role.SUPERVISOR, "2113", None, "朝阳市农业农村局"),
     ("chaoyang", "郑强", Role.STATION_CHIEF, NEIGHBOUR, "辽农执211321001", "朝阳县种子管理站"),
+    # The provincial station keeps the standards and tolerance tables that every county reads.
+    ("shengzhan", "钱志明", Role.STATION_CHIEF, "21", None, "辽宁省种子管理站"),
 ]
 
 
