@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="stockbalance",
             name="packages_known",
-            field=models.BooleanField(default=True, verbose_name="件数完整"),
+            field=models.BooleanField(db_default=True, default=True, verbose_name="件数完整"),
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
     ]

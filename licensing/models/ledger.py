@@ -150,7 +150,7 @@ class StockBalance(RegulatedModel):
     packages = models.IntegerField(_("库存（袋）"), default=0)
     # True while every entry of the pair carried a package count: only then is ``packages`` the
     # number of bags on the shelf, and a sale or loss of more bags than that refused.
-    packages_known = models.BooleanField(_("件数完整"), default=True)
+    packages_known = models.BooleanField(_("件数完整"), default=True, db_default=True)  # raw COPY (bench) too
     region_code = models.CharField(_("区划代码"), max_length=12, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 

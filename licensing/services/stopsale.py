@@ -162,8 +162,7 @@ def issue_stop_sale_notice(*, actor, holder: StopSaleHolder) -> IssuedDocument:
         source=holder, doc_type=NOTICE_DOC_TYPE, title=f"停止销售通知送达回证（{holder.business.name}）",
         region_code=holder.order.region_code, actor=actor,
         context={"order": holder.order, "holder": holder, "business": holder.business, "lot": holder.lot,
-                 "stock_kg": stock[0], "stock_packages": stock[1] if stock[2] else None,
-                 "has_account": holder.service_record_id is not None})
+                 "stock_kg": stock[0], "stock_packages": stock[1] if stock[2] else None})
     holder.notice_document = document
     holder.save(update_fields=["notice_document"])
     return document
