@@ -32,6 +32,8 @@ class LicensingConfig(AppConfig):
 
         register_document_type("stop_sale_order", label=_("停止销售通知书"), abbreviation="种停",
                                template="licensing/documents/stop_sale_order.html", public_status=lot_public_status)
+        register_document_type("stop_sale_notice", label=_("停止销售通知送达回证"), abbreviation="种停送",
+                               template="licensing/documents/stop_sale_notice.html", public_status=lot_public_status)
         register_document_type("filing_receipt", label=_("种子经营备案回执"), abbreviation="种备",
                                template="licensing/documents/filing_receipt.html")
         register_schedule("许可：许可证到期提醒", "licensing.tasks.send_expiry_reminders",

@@ -99,6 +99,21 @@ class StopSaleDraftForm(forms.Form):
     source = forms.CharField(label=_("依据材料（如检验报告编号）"), max_length=200, required=False)
 
 
+class StopSaleServedForm(forms.Form):
+    """A printed stop-sale notice served on paper (已送达); the service checks the rest."""
+
+    method = forms.ChoiceField(label=_("送达方式"), choices=[
+        ("in_person", _("当面送达")), ("post", _("邮寄送达")), ("left", _("留置送达"))])
+    served_at = forms.DateTimeField(label=_("送达时间"), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+                                    widget=forms.DateTimeInput(format="%Y-%m-%dT%H:%M",
+                                                               attrs={"type": "datetime-local"}))
+    served_by = forms.CharField(label=_("送达人"), max_length=100)
+    recipient_name = forms.CharField(label=_("签收人"), max_length=100,
+                                     help_text=_("拒绝签收、留置送达的，填写见证人"))
+    receipt_scan = forms.FileField(label=_("送达回证扫描件（PDF、JPG 或 PNG，可不上传）"), required=False)
+    notes = forms.CharField(label=_("备注"), max_length=200, required=False)
+
+
 class LedgerFilterForm(forms.Form):
     since = forms.DateField(label=_("起始日期"), required=False, widget=DATE)
     until = forms.DateField(label=_("截止日期"), required=False, widget=DATE)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,8 +21,8 @@ from seedreg.web import form_page, staff_required, xlsx_response
 from . import selectors, services
 from .flags import ledger_flags
 from .forms import ImportForm
-from .ledger_forms import LedgerFilterForm, ReasonForm, StopSaleDraftForm
-from .models import Business, ImportJob, SeedLot, StopSaleOrder
+from .ledger_forms import LedgerFilterForm, ReasonForm, StopSaleDraftForm, StopSaleServedForm
+from .models import Business, ImportJob, SeedLot, StopSaleHolder, StopSaleOrder
 from .services.importing import IMPORTERS
 
 
@@ -100,9 +102,15 @@ def business_ledger_import(request, pk):
                              "import_note": _("格式与经营者门户的台账导入模板相同；导入的记录记在该经营者名下，录入人为您。")})
 
 
+def ledger_template_response():
+    """The ledger import template, one file for the dealers' portal and the station alike (the
+    station imports paper ledgers for dealers in the same format)."""
+    return xlsx_response(IMPORTERS[ImportJob.Kind.LEDGER].template_workbook(), "购销台账导入模板.xlsx")
+
+
 @staff_required
 def ledger_import_template(request):
-    return xlsx_response(IMPORTERS[ImportJob.Kind.LEDGER].template_workbook(), "购销台账导入模板.xlsx")
+    return ledger_template_response()
 
 
 # --- lots and traceability ---------------------------------------------------------------------
@@ -182,11 +190,67 @@ def stop_sale_create(request, pk):
 def stop_sale_detail(request, pk):
     order = StopSaleOrder.objects.select_related("lot__variety__crop", "document", "drafted_by", "reviewed_by",
                                                  "issued_by", "lifted_by").get_visible(request.user, pk=pk)
-    holders = order.holders.select_related("business", "lot__variety", "service_record")
+    holders = order.holders.select_related("business", "lot__variety", "service_record", "paper_service",
+                                           "notice_document")
     return render(request, "licensing/ledger/stop_sale_detail.html", {
         "order": order, "holders": holders, "lift_form": ReasonForm(),
         "is_chief": request.user.has_perm("documents.issue", order),
+        "can_serve": order.status == StopSaleOrder.Status.ISSUED
+        and request.user.has_perm("licensing.serve_stop_sale", order),
     })
+
+
+def _holder(request, pk) -> StopSaleHolder:
+    """A holder of an order the viewer may see (the order's jurisdiction, not the holder's)."""
+    holder = (StopSaleHolder.objects.filter(pk=pk, order__in=StopSaleOrder.objects.visible_to(request.user))
+              .select_related("order", "business").first())
+    if holder is None:
+        raise NotFound()
+    return holder
+
+
+@staff_required
+@require_POST
+def stop_sale_notice(request, pk):
+    """Print one holder's notice (送达回证): issued on the first request, the same PDF after."""
+    holder = _holder(request, pk)
+    try:
+        with service_context():
+            document = services.issue_stop_sale_notice(actor=request.user, holder=holder)
+    except DomainError as exc:
+        if exc.status in (401, 403, 404):
+            raise
+        messages.error(request, str(exc))
+        return redirect("licensing:stop_sale_detail", holder.order_id)
+    return redirect("documents:pdf", document.pk)
+
+
+@staff_required
+def stop_sale_served(request, pk):
+    holder = _holder(request, pk)
+    require(request.user, "licensing.serve_stop_sale", holder.order)
+    form = StopSaleServedForm(request.POST or None, request.FILES or None,
+                              initial={"served_by": request.user.display_name, "recipient_name": holder.business.name,
+                                       "served_at": timezone.localtime().replace(second=0, microsecond=0)})
+
+    def apply(data):
+        with service_context():
+            services.record_stop_sale_served(actor=request.user, holder=holder, **data)
+        return reverse("licensing:stop_sale_detail", args=[holder.order_id])
+
+    return form_page(request, form, _("登记送达：%(name)s") % {"name": holder.business.name}, apply,
+                     submit=_("登记已送达"), back=reverse("licensing:stop_sale_detail", args=[holder.order_id]))
+
+
+@staff_required
+def stop_sale_receipt(request, pk):
+    holder = _holder(request, pk)
+    if not holder.receipt_scan:
+        raise NotFound()
+    require(request.user, "licensing.serve_stop_sale", holder.order)
+    name = holder.receipt_scan.name.rsplit("/", 1)[-1]
+    return FileResponse(holder.receipt_scan.open("rb"), as_attachment=True,
+                        filename=f"送达回证-{holder.business.name}-{name}")
 
 
 def _order_action(request, pk, apply, done):

@@ -185,8 +185,9 @@ def lot_public_facts(lot) -> dict:
 
 
 def lot_public_status(document) -> list[tuple[str, str]]:
-    """Live facts on a stop-sale order's public verification page."""
+    """Live facts on a stop-sale order's public verification page, or on one holder's notice's."""
     order = document.source
+    order = getattr(order, "order", order)  # a holder's notice (送达回证) shows its order's state
     if order is None:
         return []
     if order.lifted_at:

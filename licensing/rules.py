@@ -49,4 +49,6 @@ rules.add_perm("licensing.record_lot_verdict", (is_lab | is_station_staff) & in_
 # only the chief reviews and issues it.
 rules.add_perm("licensing.draft_stop_sale", staff_here | (is_lab_reviewer & in_jurisdiction))
 rules.add_perm("licensing.lift_stop_sale", is_station_chief & in_jurisdiction)
+# The issuing county's staff and inspectors print an issued order's notices and serve them.
+rules.add_perm("licensing.serve_stop_sale", (is_station_staff | can_inspect) & in_jurisdiction)
 rules.add_perm("licensing.view_trace", (is_station_staff | is_inspector | is_supervisor) & in_jurisdiction)

@@ -91,10 +91,12 @@ def can_see_farmers(viewer, region_code: str) -> bool:
 # --- traceability ------------------------------------------------------------------------------
 
 def lots_downstream(lot) -> list[int]:
-    """The lot and every lot repacked from it, however many repackings deep."""
+    """The lot and every lot repacked from it, however many repackings deep (reversed repackings
+    are not followed: the seed never went into their output)."""
     seen, frontier = {lot.pk}, [lot.pk]
     while frontier:
-        outputs = set(LotDerivation.objects.filter(input_lot_id__in=frontier).values_list("output_lot_id", flat=True))
+        outputs = set(LotDerivation.objects.in_force().filter(input_lot_id__in=frontier)
+                      .values_list("output_lot_id", flat=True))
         frontier = list(outputs - seen)
         seen.update(frontier)
     return sorted(seen)
@@ -357,7 +359,7 @@ def trace_backward(business, lot, *, viewer) -> list[BackwardStep]:
             else:
                 step.source = _("未记录来源")
             steps.append(step)
-        for d in (LotDerivation.objects.filter(business_id=holder_id, output_lot=current)
+        for d in (LotDerivation.objects.in_force().filter(business_id=holder_id, output_lot=current)
                   .select_related("input_lot__variety")):
             lots[d.input_lot_id] = d.input_lot
             steps.append(BackwardStep(depth=depth, holder=holder_name, holder_id=holder_id, lot_id=current.pk,

@@ -43,4 +43,7 @@ urlpatterns = [
     path("stop-sales/<int:pk>/review/", ledger_views.stop_sale_review, name="stop_sale_review"),
     path("stop-sales/<int:pk>/issue/", ledger_views.stop_sale_issue, name="stop_sale_issue"),
     path("stop-sales/<int:pk>/lift/", ledger_views.stop_sale_lift, name="stop_sale_lift"),
+    path("stop-sale-holders/<int:pk>/notice/", ledger_views.stop_sale_notice, name="stop_sale_notice"),
+    path("stop-sale-holders/<int:pk>/served/", ledger_views.stop_sale_served, name="stop_sale_served"),
+    path("stop-sale-holders/<int:pk>/receipt/", ledger_views.stop_sale_receipt, name="stop_sale_receipt"),
 ]

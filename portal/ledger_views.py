@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from licensing import selectors, services
 from licensing.forms import ImportForm
 from licensing.ledger_forms import LedgerFilterForm, PurchaseForm, ReasonForm, SaleForm
-from licensing.ledger_views import ledger_workbook
+from licensing.ledger_views import ledger_template_response, ledger_workbook
 from licensing.models import (
     DealerMembership,
     DealerTransfer,
@@ -28,7 +28,6 @@ from licensing.models import (
     StopSaleOrder,
 )
 from licensing.public import lot_by_token, lot_public_facts
-from licensing.services.importing import IMPORTERS
 from seedreg.documents.models import ServiceRecord
 from seedreg.documents.pdf import render_pdf
 from seedreg.documents.qr import qr_svg_data_uri
@@ -276,7 +275,7 @@ def dealer_import(request):
 @login_required
 def dealer_import_template(request):
     _my_business(request)
-    return xlsx_response(IMPORTERS[ImportJob.Kind.LEDGER].template_workbook(), "购销台账导入模板.xlsx")
+    return ledger_template_response()
 
 
 @login_required

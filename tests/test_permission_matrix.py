@@ -153,6 +153,11 @@ MATRIX: dict[str, Row] = {
     "licensing:stop_sale_review": Row(access(403, chief=302), obj="stop_sale", method="POST"),
     "licensing:stop_sale_issue": Row(access(403, chief=302), obj="stop_sale", method="POST"),
     "licensing:stop_sale_lift": Row(access(403, chief=302), obj="stop_sale", method="POST"),
+    # A holder's printed notice and its paper service: the issuing county's staff and inspectors.
+    "licensing:stop_sale_notice": Row(access(403, chief=302, clerk=302, inspector=302), obj="stop_sale_holder",
+                                      method="POST"),
+    "licensing:stop_sale_served": Row(access(403, chief=200, clerk=200, inspector=200), obj="stop_sale_holder"),
+    "licensing:stop_sale_receipt": Row(access(404), obj="stop_sale_holder"),  # no scan uploaded in this world
     # --- the dealer's ledger in the portal: their own business only, nobody else's -----------
     "portal:lot_public": Row(public(200), obj="lot"),  # the QR on a sales receipt
     "portal:dealer_ledger": Row(access(404, dealers=200)),

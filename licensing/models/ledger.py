@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from seedreg.audit.models import AppendOnlyError
-from seedreg.regulated import RegulatedModel
+from seedreg.regulated import RegulatedModel, RegulatedQuerySet
 
 from .directory import Business, DealerScopedQuerySet, OutsideParty
 from .lots import SeedLot
@@ -148,6 +148,9 @@ class StockBalance(RegulatedModel):
     lot = models.ForeignKey(SeedLot, models.PROTECT, related_name="stock_balances", verbose_name=_("种子批"))
     quantity_kg = models.DecimalField(_("库存（千克）"), max_digits=14, decimal_places=3, default=Decimal("0"))
     packages = models.IntegerField(_("库存（袋）"), default=0)
+    # True while every entry of the pair carried a package count: only then is ``packages`` the
+    # number of bags on the shelf, and a sale or loss of more bags than that refused.
+    packages_known = models.BooleanField(_("件数完整"), default=True, db_default=True)  # raw COPY (bench) too
     region_code = models.CharField(_("区划代码"), max_length=12, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -209,9 +212,16 @@ class DealerTransfer(RegulatedModel):
         return f"{self.seller} → {self.buyer} {self.sale.lot}"
 
 
+class LotDerivationQuerySet(RegulatedQuerySet):
+    def in_force(self):
+        """The links trace follows: those of repackings that were not reversed."""
+        return self.filter(reversed_by__isnull=True)
+
+
 class LotDerivation(RegulatedModel):
     """Repacking (分装): an input lot went into an output lot at a licence holder. Trace
-    follows these links in both directions."""
+    follows these links in both directions, until the repacking is reversed: the link stays (the
+    history is kept) with ``reversed_by`` pointing at the reversal of the output entry."""
 
     business = models.ForeignKey(Business, models.PROTECT, related_name="+", verbose_name=_("分装主体"))
     input_lot = models.ForeignKey(SeedLot, models.PROTECT, related_name="derived_into", verbose_name=_("投料批"))
@@ -219,6 +229,10 @@ class LotDerivation(RegulatedModel):
     quantity_kg = models.DecimalField(_("投料数量（千克）"), max_digits=14, decimal_places=3)
     input_entry = models.OneToOneField(LedgerEntry, models.PROTECT, related_name="+")
     output_entry = models.ForeignKey(LedgerEntry, models.PROTECT, related_name="+")
+    reversed_by = models.ForeignKey(LedgerEntry, models.PROTECT, null=True, blank=True, related_name="+",
+                                    verbose_name=_("冲正记录"))
+
+    objects = LotDerivationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("分装关系")

@@ -5,8 +5,11 @@ is issued, every holder found by forward trace is frozen for the lot (a ``StopSa
 each, with the stock they held then, their notice and its service record); lifting needs a
 reason and is audited."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from seedreg.documents.lifecycle import ReviewedDocument
@@ -15,6 +18,11 @@ from seedreg.regulated import RegulatedModel, RegulatedQuerySet
 
 from .directory import Business
 from .lots import SeedLot
+
+
+def receipt_scan_path(instance, filename):
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"stop_sale_receipts/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{suffix}"
 
 
 class StopSaleQuerySet(JurisdictionQuerySet, RegulatedQuerySet):
@@ -63,6 +71,14 @@ class StopSaleHolder(RegulatedModel):
     stock_packages = models.IntegerField(_("签发时库存（袋）"), default=0)
     service_record = models.ForeignKey("documents.ServiceRecord", models.PROTECT, null=True, blank=True,
                                        related_name="+", verbose_name=_("送达记录"))
+    # The printed notice (送达回证) for serving on paper, above all to holders without a portal
+    # account, and the record that it was served: by whom, with the signed receipt's scan.
+    notice_document = models.OneToOneField("documents.IssuedDocument", models.PROTECT, null=True, blank=True,
+                                           related_name="+", verbose_name=_("送达回证"))
+    paper_service = models.OneToOneField("documents.ServiceRecord", models.PROTECT, null=True, blank=True,
+                                         related_name="+", verbose_name=_("书面送达记录"))
+    served_by = models.CharField(_("送达人"), max_length=100, blank=True)
+    receipt_scan = models.FileField(_("送达回证扫描件"), upload_to=receipt_scan_path, blank=True)
     region_code = models.CharField(_("区划代码"), max_length=12, db_index=True)
 
     objects = JurisdictionQuerySet.as_manager()
@@ -74,3 +90,7 @@ class StopSaleHolder(RegulatedModel):
 
     def __str__(self):
         return f"{self.order} {self.business}"
+
+    @property
+    def is_served(self):
+        return self.service_record_id is not None or self.paper_service_id is not None

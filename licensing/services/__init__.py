@@ -45,14 +45,16 @@ from .reminders import send_expiry_reminders
 from .stopsale import (
     draft_stop_sale_order,
     holders_of,
+    issue_stop_sale_notice,
     issue_stop_sale_order,
     lift_stop_sale_order,
+    record_stop_sale_served,
     review_stop_sale_order,
 )
 
 __all__ = [
     "check_entry_date", "confirm_transfer", "dispute_transfer", "draft_stop_sale_order", "find_lot", "holders_of",
-    "issue_stop_sale_order", "lift_stop_sale_order", "parse_packages", "parse_quantity", "record_count_observation",
+    "issue_stop_sale_notice", "issue_stop_sale_order", "lift_stop_sale_order", "record_stop_sale_served", "parse_packages", "parse_quantity", "record_count_observation",
     "record_loss", "record_lot_verdict", "record_production", "record_purchase", "record_repacking", "record_return",
     "record_sale", "register_seed_lot", "reverse_entry", "review_stop_sale_order",
     "change_licence_status", "create_dealer_user", "filing_deadline", "find_licence_by_number",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import re
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from django.db.models import Sum
 from django.utils import timezone
@@ -131,24 +132,60 @@ def refuse_if_negative(*, lot, occurred_on, quantity_kg: Decimal, delta: Decimal
                             lot=str(lot), day=f"{lowest_on:%Y-%m-%d}", stock=f"{lowest.normalize():f}")
 
 
-def _lowest_stock_from(business, lot, day) -> tuple[Decimal, Decimal, datetime.date]:
-    """(stock on ``day``, lowest stock on ``day`` or any later date, the date of that low)."""
+def refuse_if_short_of_packages(*, lot, occurred_on, packages: int, on_day: int, lowest: int, lowest_on) -> None:
+    """The never-negative rule for bags (``packages`` taken out), where the count is known (see
+    ``_append``): the same two refusals as ``refuse_if_negative``."""
+    if on_day - packages < 0:
+        raise RuleViolation(_("库存不足：%(lot)s 在 %(day)s 的库存为 %(stock)s 袋，不能减少 %(qty)s 袋。"),
+                            code="packages_insufficient", fields={"packages": [_("超过库存件数")]}, lot=str(lot),
+                            day=f"{occurred_on:%Y-%m-%d}", stock=on_day, qty=packages)
+    if lowest - packages < 0:
+        raise RuleViolation(_("补录这条记录会使 %(lot)s 在 %(day)s 的库存件数变为负数（当日库存 %(stock)s 袋）。"),
+                            code="packages_negative_later", fields={"occurred_on": [_("会使之后的库存件数为负")]},
+                            lot=str(lot), day=f"{lowest_on:%Y-%m-%d}", stock=lowest)
+
+
+class _Lows(NamedTuple):
+    """A pair's stock on a day and its lowest on that day or any later date, in kg and in bags."""
+
+    kg_on_day: Decimal
+    kg_lowest: Decimal
+    kg_lowest_on: datetime.date
+    packages_on_day: int
+    packages_lowest: int
+    packages_lowest_on: datetime.date
+
+
+def _lowest_stock_from(business, lot, day) -> _Lows:
+    """The stock on ``day`` and the lowest on ``day`` or any later date (and when), kg and bags."""
     entries = LedgerEntry.objects.filter(business=business, lot=lot)
-    on_day = entries.filter(occurred_on__lte=day).aggregate(s=Sum("quantity_kg"))["s"] or Decimal("0")
+    totals = entries.filter(occurred_on__lte=day).aggregate(s=Sum("quantity_kg"), p=Sum("packages"))
+    on_day, packages_on_day = totals["s"] or Decimal("0"), totals["p"] or 0
     running, lowest, lowest_on = on_day, on_day, day
-    later = (entries.filter(occurred_on__gt=day).values("occurred_on").annotate(s=Sum("quantity_kg"))
-             .order_by("occurred_on"))
+    bags, bags_lowest, bags_lowest_on = packages_on_day, packages_on_day, day
+    later = (entries.filter(occurred_on__gt=day).values("occurred_on")
+             .annotate(s=Sum("quantity_kg"), p=Sum("packages")).order_by("occurred_on"))
     for row in later:
         running += row["s"]
+        bags += row["p"]
         if running < lowest:
             lowest, lowest_on = running, row["occurred_on"]
-    return on_day, lowest, lowest_on
+        if bags < bags_lowest:
+            bags_lowest, bags_lowest_on = bags, row["occurred_on"]
+    return _Lows(on_day, lowest, lowest_on, packages_on_day, bags_lowest, bags_lowest_on)
 
 
 def _append(*, actor, balance: StockBalance, business, lot, kind, quantity_kg: Decimal, packages: int,
             occurred_on, sign: int | None = None, action=None, **fields) -> LedgerEntry:
     """Append one entry to a locked balance: refuse it if stock would go negative on its date or
-    any later date (a back-dated sale must not make a later sale impossible in hindsight)."""
+    any later date (a back-dated sale must not make a later sale impossible in hindsight).
+
+    Bags are held to the same rule as kilograms where their count is known: a package count of
+    0 on an entry means "not counted" (the forms and the import leave it blank), so the pair's
+    bag count is known only while every one of its entries carried one
+    (``StockBalance.packages_known``). Then an outbound entry with more bags than the stock on
+    its date, or than the lowest stock on any later date, is refused; once any entry of the
+    pair came without a count, bags are recorded but no longer checked (kilograms always are)."""
     sign = sign_of(kind) if sign is None else sign
     delta = quantity_kg * sign
     if delta < 0:
@@ -156,18 +193,23 @@ def _append(*, actor, balance: StockBalance, business, lot, kind, quantity_kg: D
                   .values_list("occurred_on", flat=True).first())
         if latest is None or occurred_on >= latest:
             # Nothing recorded after this date: the locked balance is the stock on it and after.
-            on_day = lowest = balance.quantity_kg
-            lowest_on = occurred_on
+            lows = _Lows(balance.quantity_kg, balance.quantity_kg, occurred_on, balance.packages, balance.packages,
+                         occurred_on)
         else:
-            on_day, lowest, lowest_on = _lowest_stock_from(business, lot, occurred_on)
-        refuse_if_negative(lot=lot, occurred_on=occurred_on, quantity_kg=quantity_kg, delta=delta, on_day=on_day,
-                           lowest=lowest, lowest_on=lowest_on)
+            lows = _lowest_stock_from(business, lot, occurred_on)
+        refuse_if_negative(lot=lot, occurred_on=occurred_on, quantity_kg=quantity_kg, delta=delta,
+                           on_day=lows.kg_on_day, lowest=lows.kg_lowest, lowest_on=lows.kg_lowest_on)
+        if packages and balance.packages_known:
+            refuse_if_short_of_packages(lot=lot, occurred_on=occurred_on, packages=packages,
+                                        on_day=lows.packages_on_day, lowest=lows.packages_lowest,
+                                        lowest_on=lows.packages_lowest_on)
     entry = LedgerEntry.objects.create(business=business, lot=lot, kind=kind, quantity_kg=delta,
                                        packages=packages * sign, occurred_on=occurred_on, region_code=business.region_code,
                                        recorded_by=actor if getattr(actor, "pk", None) else None, **fields)
     balance.quantity_kg += delta
     balance.packages += packages * sign
-    balance.save(update_fields=["quantity_kg", "packages", "updated_at"])
+    balance.packages_known = balance.packages_known and packages != 0
+    balance.save(update_fields=["quantity_kg", "packages", "packages_known", "updated_at"])
     log_action(entry, action or f"licensing.ledger.{kind}", actor=actor, parent=business)
     return entry
 
@@ -390,6 +432,11 @@ def _reverse_repacking(*, actor, entry: LedgerEntry, reason: str) -> LedgerEntry
             lot=original.lot, kind=original.kind, sign=-sign_of(original.kind),
             quantity_kg=abs(original.quantity_kg), packages=abs(original.packages), occurred_on=original.occurred_on,
             reverses=original, reason=reason[:200], action="licensing.ledger.reversed"))
+    # The links end with the repacking: kept for the record, pointing at the output's reversal,
+    # and no longer followed by trace (``LotDerivation.objects.in_force``).
+    for link in links:
+        link.reversed_by = reversals[0]
+        link.save(update_fields=["reversed_by"])
     log_action(output, "licensing.ledger.repacking_reversed", actor=actor, parent=output.business, reason=reason,
                data={"inputs": [link.input_entry_id for link in links],
                      "reversals": [r.pk for r in reversals]})

@@ -53,6 +53,7 @@ from .ledger import (
     record_return,
     record_sale,
     refuse_if_negative,
+    refuse_if_short_of_packages,
     refuse_if_stopped,
 )
 from .lots import find_lot, register_seed_lot
@@ -224,6 +225,7 @@ class _Stock:
         self.totals[day] += delta
         self.balance.quantity_kg += delta
         self.balance.packages += packages
+        self.balance.packages_known = self.balance.packages_known and packages != 0  # as ``ledger._append``
 
 
 class _LedgerRun:
@@ -412,6 +414,11 @@ class _LedgerRun:
             on_day, lowest, lowest_on = stock.lowest_from(occurred_on)
             refuse_if_negative(lot=lot, occurred_on=occurred_on, quantity_kg=quantity_kg, delta=delta, on_day=on_day,
                                lowest=lowest, lowest_on=lowest_on)
+            if packages and stock.balance.packages_known:
+                # Bags against the stock after the rows so far (not by date, unlike kilograms).
+                bags = stock.balance.packages
+                refuse_if_short_of_packages(lot=lot, occurred_on=occurred_on, packages=packages, on_day=bags,
+                                            lowest=bags, lowest_on=occurred_on)
         stock.add(occurred_on, delta, packages * sign)
         self.counts[kind] += 1
         if self.failed:
@@ -446,7 +453,7 @@ class _LedgerRun:
         balances = [stock.balance for stock in self.stock.values()]
         for balance in balances:
             balance.updated_at = now
-        StockBalance.objects.bulk_update(balances, ["quantity_kg", "packages", "updated_at"], batch_size=WRITE_BATCH)
+        StockBalance.objects.bulk_update(balances, ["quantity_kg", "packages", "packages_known", "updated_at"], batch_size=WRITE_BATCH)
         bump_download_version()  # no signals from bulk_update: phones' cached downloads show stock
         log_action(self.job, "licensing.ledger.imported", actor=self.actor, parent=self.business, after=None,
                    data={"rows": sum(self.counts.values()), **self.counts})

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from seedreg.accounts.permissions import require
 from seedreg.audit.services import audited, log_action
 from seedreg.documents.lifecycle import mark_issued, mark_reviewed
+from seedreg.documents.models import IssuedDocument, ServiceRecord
+from seedreg.documents.pdf import in_official_language
 from seedreg.errors import Conflict, InvalidInput
 from seedreg.regulated import service
 
@@ -121,6 +123,94 @@ def lift_stop_sale_order(*, actor, order: StopSaleOrder, reason: str) -> StopSal
     notify(list(users), key=f"stop-sale-lifted:{order.pk}", title=f"停止销售通知 {order.serial} 已解除",
            body=f"{order.lot} 可恢复销售。理由：{reason}", category="stop_sale", channels=("inbox", "sms"))
     return order
+
+
+NOTICE_DOC_TYPE = "stop_sale_notice"
+PAPER_METHODS = (ServiceRecord.Method.IN_PERSON, ServiceRecord.Method.POST, ServiceRecord.Method.LEFT)
+RECEIPT_MAX_BYTES = 10 * 1024 * 1024
+# A scanned receipt is a PDF or a photo: recognised by its first bytes, not by its name.
+RECEIPT_MAGIC = {b"%PDF-": "pdf", b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg"}
+
+
+def _holder_for_service(actor, holder: StopSaleHolder) -> StopSaleHolder:
+    holder = (StopSaleHolder.objects.select_for_update(of=("self",))
+              .select_related("order__document", "order__lot__variety__crop", "business", "lot__variety")
+              .get(pk=holder.pk))
+    require(actor, "licensing.serve_stop_sale", holder.order)
+    if holder.order.status != StopSaleOrder.Status.ISSUED:
+        raise Conflict(_("该停止销售通知尚未签发。"), code="stop_sale_not_issued")
+    return holder
+
+
+@service
+@in_official_language
+def issue_stop_sale_notice(*, actor, holder: StopSaleHolder) -> IssuedDocument:
+    """The printable notice for one holder (送达回证): the order, the holder, the stock of the lot
+    they held when it was issued and hold now, and lines for the receipt's signature and date;
+    with its own serial number and verification QR. For serving on paper, above all to holders
+    without a portal account. Issued once per holder: asking again returns the same document."""
+    from seedreg.documents.services import issue_document
+
+    holder = _holder_for_service(actor, holder)
+    if holder.notice_document_id:
+        return holder.notice_document
+    if not holder.order.is_in_force:
+        raise Conflict(_("该停止销售通知已解除，不再送达。"), code="stop_sale_not_in_force")
+    stock = StockBalance.objects.filter(business=holder.business, lot=holder.lot).values_list(
+        "quantity_kg", "packages", "packages_known").first() or (0, 0, True)
+    document = issue_document(
+        source=holder, doc_type=NOTICE_DOC_TYPE, title=f"停止销售通知送达回证（{holder.business.name}）",
+        region_code=holder.order.region_code, actor=actor,
+        context={"order": holder.order, "holder": holder, "business": holder.business, "lot": holder.lot,
+                 "stock_kg": stock[0], "stock_packages": stock[1] if stock[2] else None})
+    holder.notice_document = document
+    holder.save(update_fields=["notice_document"])
+    return document
+
+
+def _receipt_scan(upload):
+    if upload is None:
+        return None
+    if upload.size > RECEIPT_MAX_BYTES:
+        raise InvalidInput(_("送达回证扫描件不能超过 10 MB。"), code="receipt_too_large",
+                           fields={"receipt_scan": [_("文件过大")]})
+    head = upload.read(8)
+    upload.seek(0)
+    suffix = next((kind for magic, kind in RECEIPT_MAGIC.items() if head.startswith(magic)), None)
+    if suffix is None:
+        raise InvalidInput(_("送达回证扫描件须为 PDF、JPG 或 PNG 文件。"), code="receipt_type",
+                           fields={"receipt_scan": [_("文件类型不支持")]})
+    return suffix
+
+
+@service
+def record_stop_sale_served(*, actor, holder: StopSaleHolder, method: str, served_at, served_by: str,
+                            recipient_name: str, receipt_scan=None, notes: str = "") -> StopSaleHolder:
+    """Record that a holder's printed notice was served (已送达): how (in person, by post, left
+    at the premises), when, by whom, who signed for it, optionally the signed receipt's scan.
+    Audited; once per holder (a mistake is the subject of a note, not an overwrite)."""
+    from seedreg.documents.services import record_service
+
+    holder = _holder_for_service(actor, holder)
+    if holder.paper_service_id:
+        raise Conflict(_("该持有者的书面送达已登记。"), code="already_served")
+    if not holder.notice_document_id:
+        raise Conflict(_("请先打印送达回证，再登记送达。"), code="notice_not_printed")
+    if method not in PAPER_METHODS:
+        raise InvalidInput(_("请选择送达方式。"), code="service_method", fields={"method": [_("请选择")]})
+    served_by = required(served_by, "served_by", _("送达人"))[:100]
+    recipient_name = required(recipient_name, "recipient_name", _("签收人"))[:100]
+    suffix = _receipt_scan(receipt_scan)
+    record = record_service(holder.notice_document, method=method, served_at=served_at,
+                            recipient_name=recipient_name, recipient_label=holder.business.name, actor=actor,
+                            notes=f"送达人：{served_by}" + (f"；{notes.strip()}" if (notes or "").strip() else ""))
+    with audited(holder, "licensing.stopsaleholder.served", actor=actor, parent=holder.order,
+                 data={"method": method, "served_by": served_by, "recipient": recipient_name}):
+        holder.paper_service, holder.served_by = record, served_by
+        if suffix is not None:
+            holder.receipt_scan.save(f"receipt.{suffix}", receipt_scan, save=False)
+        holder.save()
+    return holder
 
 
 def stop_sale_totals(order) -> dict:

@@ -256,6 +256,64 @@ def test_a_back_dated_sale_is_refused_if_stock_goes_negative_on_a_later_date(sho
     assert assert_balance_matches_entries(shop, lot) == 0
 
 
+# --- bags (packages) --------------------------------------------------------------------------------
+def test_it_refuses_a_sale_or_loss_of_more_bags_than_in_stock(shop_dealer, shop, lot, seed_producer):
+    purchase(shop_dealer, shop, lot, "40", packages=2, supplier_outside=seed_producer)
+    with pytest.raises(RuleViolation, match="库存为 2 袋，不能减少 3 袋") as refused:
+        sell(shop_dealer, shop, lot, "10", packages=3)
+    assert refused.value.code == "packages_insufficient" and "packages" in refused.value.fields
+    sell(shop_dealer, shop, lot, "20", packages=1)
+    with pytest.raises(RuleViolation, match="库存为 1 袋"):
+        services.record_loss(actor=shop_dealer, business=shop, lot=lot, quantity_kg="5", packages=2,
+                             occurred_on=days_ago(0), reason="鼠咬")
+    balance = StockBalance.objects.get(business=shop, lot=lot)
+    assert (balance.quantity_kg, balance.packages, balance.packages_known) == (20, 1, True)
+    assert_balance_matches_entries(shop, lot)
+
+
+def test_a_back_dated_loss_is_refused_if_bags_go_negative_on_a_later_date(shop_dealer, shop, lot, seed_producer):
+    purchase(shop_dealer, shop, lot, "100", packages=10, on=days_ago(10), supplier_outside=seed_producer)
+    sell(shop_dealer, shop, lot, "50", packages=8, on=days_ago(2))
+    # On day -5 there are 10 bags, enough for 3, but day -2's sale would then leave -1 (kg stay positive).
+    with pytest.raises(RuleViolation, match="件数变为负数") as refused:
+        services.record_loss(actor=shop_dealer, business=shop, lot=lot, quantity_kg="10", packages=3,
+                             occurred_on=days_ago(5), reason="受潮")
+    assert refused.value.code == "packages_negative_later"
+    assert f"{days_ago(2):%Y-%m-%d}" in str(refused.value)
+    services.record_loss(actor=shop_dealer, business=shop, lot=lot, quantity_kg="10", packages=2,
+                         occurred_on=days_ago(5), reason="受潮")
+    assert assert_balance_matches_entries(shop, lot) == 40
+
+
+def test_bags_are_checked_only_while_every_entry_carried_a_count(shop_dealer, shop, lot, seed_producer):
+    purchase(shop_dealer, shop, lot, "100", packages=5, supplier_outside=seed_producer)
+    purchase(shop_dealer, shop, lot, "20", supplier_outside=seed_producer)  # bags not counted
+    assert StockBalance.objects.get(business=shop, lot=lot).packages_known is False
+    sell(shop_dealer, shop, lot, "60", packages=6)  # the bag count is unknown: only kilograms are checked
+    with pytest.raises(RuleViolation, match="千克"):
+        sell(shop_dealer, shop, lot, "61", packages=1)
+    assert assert_balance_matches_entries(shop, lot) == 60
+
+
+def test_the_migration_recomputes_bags_and_whether_they_are_known(shop_dealer, shop, shop_b, lot, seed_producer,
+                                                                    shop_b_dealer):
+    import importlib
+
+    from django.apps import apps
+
+    from seedreg.regulated import service_context
+
+    purchase(shop_dealer, shop, lot, "40", packages=4, supplier_outside=seed_producer)
+    sell(shop_dealer, shop, lot, "10", packages=1)
+    purchase(shop_b_dealer, shop_b, lot, "40", supplier_outside=seed_producer)
+    backfill = importlib.import_module("licensing.migrations.0006_stockbalance_packages_known").backfill
+    with service_context():  # the real models refuse writes outside a service; a migration's do not
+        StockBalance.objects.update(packages=0, packages_known=True)
+        backfill(apps, None)
+    balances = {b.business_id: (b.packages, b.packages_known) for b in StockBalance.objects.all()}
+    assert balances == {shop.pk: (3, True), shop_b.pk: (0, False)}
+
+
 # --- permissions -----------------------------------------------------------------------------------
 def test_a_dealer_keeps_only_their_own_ledger(shop_dealer, wholesaler, lot, seed_producer, outsider, inspector):
     for actor in (shop_dealer, inspector):
@@ -294,6 +352,36 @@ def test_two_clerks_selling_the_last_bags_at_once_only_one_succeeds(shop_dealer,
     assert sorted(outcomes) == ["sold", "stock_insufficient"]
     assert assert_balance_matches_entries(shop, lot) == 0
     assert LedgerEntry.objects.filter(kind=EntryKind.SALE).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks across connections: PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_two_clerks_selling_the_last_bags_by_count_at_once_only_one_succeeds(shop_dealer, clerk, shop, lot,
+                                                                             seed_producer):
+    # 40 kg in 2 bags: each clerk sells 20 kg as 2 bags; the kilograms would allow both, the bags one.
+    purchase(shop_dealer, shop, lot, "40", packages=2, supplier_outside=seed_producer)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def sell_last_bags(actor):
+        try:
+            barrier.wait()
+            sell(actor, shop, lot, "20", packages=2)
+            outcomes.append("sold")
+        except RuleViolation as exc:
+            outcomes.append(exc.code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=sell_last_bags, args=(actor,)) for actor in (shop_dealer, clerk)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["packages_insufficient", "sold"]
+    assert assert_balance_matches_entries(shop, lot) == 20
+    assert StockBalance.objects.get(business=shop, lot=lot).packages == 0
 
 
 def test_the_balance_always_equals_the_sum_of_entries(shop_dealer, wholesaler_dealer, shop, wholesaler, lot,

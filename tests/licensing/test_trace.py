@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 
 from licensing import selectors, services
-from licensing.models import LotVerdict
+from licensing.models import EntryKind, LedgerEntry, LotDerivation, LotVerdict
 from seedreg.errors import NotFound, PermissionDenied
 from tests.licensing.conftest import days_ago, make_dealer
 
@@ -131,6 +131,27 @@ def test_backward_trace_passes_through_repacking_to_the_input_lot(network, clerk
     assert (network["lot"].pk, "outside", seed_producer.name) in kinds
     producers = {(s.lot_id, s.source) for s in steps if s.depth == -1}
     assert producers == {(network["output"].pk, wholesaler.name), (network["lot"].pk, seed_producer.name)}
+
+
+def test_a_reversed_repacking_ends_the_link_trace_followed(network, clerk, wholesaler, wholesaler_dealer):
+    lot, output = network["lot"], network["output"]
+    assert selectors.trace_forward(lot, viewer=clerk).lot_ids == sorted([lot.pk, output.pk])
+    # The output's one sale is a mistake, and so was the repacking: both are reversed.
+    sale = LedgerEntry.objects.get(lot=output, kind=EntryKind.SALE)
+    services.reverse_entry(actor=wholesaler_dealer, entry=sale, reason="录错批次")
+    made = LedgerEntry.objects.get(lot=output, kind=EntryKind.REPACK_IN)
+    services.reverse_entry(actor=wholesaler_dealer, entry=made, reason="未实际分装")
+
+    [link] = LotDerivation.objects.all()  # kept for the record, marked with the output's reversal
+    assert link.reversed_by == LedgerEntry.objects.get(reverses=made)
+    trace = selectors.trace_forward(lot, viewer=clerk)
+    assert trace.lot_ids == [lot.pk]
+    assert {h.lot_id for h in trace.holders} == {lot.pk}
+    assert holder(trace, wholesaler.name, lot).stock_kg == 400  # the 100 kg came back
+    assert [(b.pk, x.pk) for b, x, _kg, _n in services.holders_of(lot) if x.pk == output.pk] == []
+    backward = selectors.trace_backward(wholesaler, output, viewer=clerk)
+    assert [s.source_kind for s in backward] == ["producer"]  # the output lot's own producer, no input lot
+    assert lot.pk not in {s.lot_id for s in backward}
 
 
 def test_backward_trace_from_another_county_stops_at_our_border(network, outsider, far_shop, clerk):
