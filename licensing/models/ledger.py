@@ -100,6 +100,13 @@ class LedgerEntry(RegulatedModel):
             # page in order, instead of every entry of the business being joined and sorted.
             models.Index(fields=["business", "-occurred_on", "-id"], name="ledger_business_newest_idx"),
             models.Index(fields=["region_code", "kind", "occurred_on"], name="ledger_region_kind_idx"),
+            # A region's sales in a date window, summed per business (the draw's large-volume
+            # sellers, over a county's or a city's hundreds of thousands of sales): read from the
+            # index alone, without visiting the table. Pattern ops: the region is a LIKE prefix,
+            # which a plain index serves only under the C collation.
+            models.Index(fields=["region_code", "occurred_on"], include=["business", "quantity_kg"],
+                         opclasses=["varchar_pattern_ops", "date_ops"], condition=Q(kind="sale"),
+                         name="ledger_region_sales_idx"),
             # A lot's farmer sales in date order (the lot page's first rows): read in order and
             # stopped at the page's limit, instead of every sale of a hot lot fetched and sorted.
             models.Index(fields=["lot", "occurred_on", "id"], name="ledger_lot_farmer_sales_idx",
