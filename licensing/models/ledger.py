@@ -107,6 +107,11 @@ class LedgerEntry(RegulatedModel):
             models.Index(fields=["region_code", "occurred_on"], include=["business", "quantity_kg"],
                          opclasses=["varchar_pattern_ops", "date_ops"], condition=Q(kind="sale"),
                          name="ledger_region_sales_idx"),
+            # How lots entered a region's ledgers (first-batch sampling, read by the draw): the
+            # few entering entries among the region's sales, read from the index alone.
+            models.Index(fields=["region_code"], include=["lot", "business", "occurred_on"],
+                         opclasses=["varchar_pattern_ops"],
+                         condition=Q(kind__in=ENTERING_KINDS, reverses__isnull=True), name="ledger_region_entering_idx"),
             # A lot's farmer sales in date order (the lot page's first rows): read in order and
             # stopped at the page's limit, instead of every sale of a hot lot fetched and sorted.
             models.Index(fields=["lot", "occurred_on", "id"], name="ledger_lot_farmer_sales_idx",
