@@ -154,7 +154,8 @@ def build_samples(start, count, *, subjects, tech, crop, code_prefix="BENCH-"):
             recorded_by=tech) for v, (n, business, region) in zip(visits, rows, strict=True)])
         samples = Sample.objects.bulk_create([Sample(sampling=r, region_code=r.region_code, role="test",
                                                      code=f"{code_prefix}{n:06d}-T", seal_numbers=["S"],
-                                                     quantity_g=1000, holder_user=tech)
+                                                     quantity_g=1000, holder_user=tech,
+                                                     status="received")  # as intake leaves it: not awaiting intake
                                               for r, (n, _b, _r) in zip(records, rows, strict=True)])
         lab = LabSample.objects.bulk_create([LabSample(
             sample=s, region_code=s.region_code, code=s.code, crop_code="maize", crop_name="玉米",

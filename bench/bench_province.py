@@ -32,6 +32,19 @@ from _django import ROOT, percentile, setup
 SETTINGS = "bench.settings_bench"
 COUNTY = "211322"
 API = "/api/mobile/v1"
+# A path starting with this is requested right after a bump of the download version, as after
+# any change a phone downloads (mobile_api.download_cache): the first download of the day.
+FRESH = "fresh:"
+
+
+def fresh(path):
+    """``path`` without the FRESH mark; bumps the download version first when it has it."""
+    if not path.startswith(FRESH):
+        return path
+    from seedreg.sync.versions import bump_download_version
+
+    bump_download_version()
+    return path.removeprefix(FRESH)
 
 
 def subjects():
@@ -105,7 +118,8 @@ def scenarios(s, token):
         ("dealer ledger", "dealer", ["/dealer/ledger/"]),
         ("dealer's test reports", "dealer", ["/labs/my/reports/"]),
         ("inspector's day (web)", "inspector", ["/inspections/my-day/"]),
-        ("API: my tasks download (40 tasks)", "phone", [f"{API}/tasks?days=1"]),
+        ("API: my tasks download (40 tasks), cached repeat", "phone", [f"{API}/tasks?days=1"]),
+        ("API: my tasks download (40 tasks), uncached (first of the day)", "phone", [FRESH + f"{API}/tasks?days=1"]),
         ("API: me", "phone", [f"{API}/me"]),
         ("API: nearby businesses (2 km / 20 km)", "phone",
          [f"{API}/businesses/nearby?lat={lat}&lng={lng}", f"{API}/businesses/nearby?lat={lat}&lng={lng}&radius_m=20000"]),
@@ -148,7 +162,7 @@ def count_queries(s, token, table):
                     if v == "sync":
                         r = client.post(f"{API}/sync", sync_body(s), content_type="application/json")
                     else:
-                        r = client.get(v)
+                        r = client.get(fresh(v))
             assert r.status_code == 200, (name, v, r.status_code, r.content[:300])
             counts.append(len(ctx))
         out[name] = counts
@@ -183,8 +197,9 @@ def timed(port, who, variants, runs, cookies, token, s):
                 started = time.perf_counter()
                 conn.request("POST", f"{API}/sync", body=body, headers={**headers, "Content-Type": "application/json"})
             else:
+                path = fresh(v)
                 started = time.perf_counter()
-                conn.request("GET", v, headers=headers)
+                conn.request("GET", path, headers=headers)
             response = conn.getresponse()
             response.read()
             elapsed = time.perf_counter() - started
@@ -194,6 +209,100 @@ def timed(port, who, variants, runs, cookies, token, s):
                 times.append(elapsed * 1000)
     conn.close()
     return times
+
+
+class _RolledBack(Exception):
+    pass
+
+
+def draw_subjects():
+    """The draws to time: over 建平县 (2,000 businesses, the hot lot, ~10 % of the province's
+    ledger entries) and over the smallest county with businesses, each with its station chief."""
+    from licensing.models import Business, LedgerEntry
+    from seedreg.accounts.models import User
+
+    small = (Business.objects.exclude(region_code__startswith=COUNTY).values_list("region_code", flat=True)
+             .order_by("region_code").first()[:6])
+    out = []
+    for county in (COUNTY, small):
+        out.append({"county": county, "chief": User.objects.get(username=f"p-chief-{county}"),
+                    "businesses": Business.objects.filter(region_code__startswith=county).count(),
+                    "entries": LedgerEntry.objects.filter(region_code__startswith=county).count()})
+    return out
+
+
+def time_draw(chief, runs, *, first_batch):
+    """``run_draw`` on a fresh campaign over the chief's whole county, inside a transaction that
+    is rolled back (the draw's work is its reads: the POST that runs it adds a redirect). Returns
+    the times (ms) and the queries of the last run."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from inspections import services
+
+    today = timezone.localdate()
+    times, queries = [], 0
+    for i in range(runs + 1):
+        try:
+            with transaction.atomic():
+                plan = services.create_plan(actor=chief, year=today.year, title="抽取计时")
+                campaign = services.create_campaign(
+                    plan, actor=chief, name="抽取计时", mode="sweep", season="spring_in_sale", starts_on=today,
+                    ends_on=today + datetime.timedelta(days=30), crops=["maize"], sampling_target=10,
+                    take_first_batch=first_batch)
+                with CaptureQueriesContext(connection) as ctx:
+                    started = time.perf_counter()
+                    services.run_draw(campaign, actor=chief, ratio="0.05", seed=f"bench-{i}")
+                    elapsed = time.perf_counter() - started
+                raise _RolledBack
+        except _RolledBack:
+            pass
+        if i:  # the first run warms up
+            times.append(elapsed * 1000)
+            queries = len(ctx)
+    return times, queries
+
+
+def time_ledger_reads(region_code, runs):
+    """The draw's region-wide ledger reads (large-volume sellers, recently unqualified) over any
+    region prefix: draws are per county (plans are), this shows the same reads over a city."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from inspections.services.draws import ledger_priorities
+
+    times = []
+    for i in range(runs + 1):
+        with CaptureQueriesContext(connection) as ctx:
+            started = time.perf_counter()
+            ledger_priorities(region_code, as_of=timezone.localdate(), unqualified_months=24, large_volume_kg=10000)
+            elapsed = time.perf_counter() - started
+        if i:
+            times.append(elapsed * 1000)
+    return times, len(ctx)
+
+
+def draw_rows(runs):
+    """Rows (name, p50, p95, queries) for the draw at province scale, measured in process."""
+    from licensing.models import LedgerEntry
+
+    rows = []
+    counties = draw_subjects()
+    for first_batch in (False, True):
+        for c in counties:
+            t, q = time_draw(c["chief"], runs, first_batch=first_batch)
+            rows.append((f"double-random draw over county {c['county']} ({c['businesses']:,} businesses, "
+                         f"{c['entries']:,} ledger entries){', with first-batch lots' if first_batch else ''}", t, q))
+            print(f"  {rows[-1][0]}: p50 {percentile(t, 50):.0f} ms, p95 {percentile(t, 95):.0f} ms, queries {q}",
+                  flush=True)
+    city = COUNTY[:4]
+    entries = LedgerEntry.objects.filter(region_code__startswith=city).count()
+    t, q = time_ledger_reads(city, runs)
+    rows.append((f"the draw's ledger reads over city {city} ({entries:,} ledger entries)", t, q))
+    print(f"  {rows[-1][0]}: p50 {percentile(t, 50):.0f} ms, p95 {percentile(t, 95):.0f} ms, queries {q}", flush=True)
+    return rows
 
 
 def wait_until_up(port, seconds=60):
@@ -215,6 +324,7 @@ def main():
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--only", help="scenarios whose name contains this")
     parser.add_argument("--no-server", action="store_true", help="query counts only")
+    parser.add_argument("--no-draw", action="store_true", help="skip the in-process draw timings")
     args = parser.parse_args()
     os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
     setup(SETTINGS)
@@ -257,6 +367,13 @@ def main():
         p50 = f"{percentile(t, 50):.0f}" if t else "—"
         p95 = f"{percentile(t, 95):.0f}" if t else "—"
         print(f"| {name} | {who} | {p50} | {p95} | {' / '.join(map(str, queries[name]))} |")
+    if not args.no_draw and (not args.only or args.only in "double-random draw"):
+        print("\nThe double-random draw, in process (rolled back):", flush=True)
+        rows = draw_rows(args.runs)
+        print("\n| draw | p50 ms | p95 ms | SQL queries |")
+        print("| --- | ---: | ---: | ---: |")
+        for name, t, q in rows:
+            print(f"| {name} | {percentile(t, 50):.0f} | {percentile(t, 95):.0f} | {q} |")
 
 
 if __name__ == "__main__":

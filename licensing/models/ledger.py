@@ -100,6 +100,18 @@ class LedgerEntry(RegulatedModel):
             # page in order, instead of every entry of the business being joined and sorted.
             models.Index(fields=["business", "-occurred_on", "-id"], name="ledger_business_newest_idx"),
             models.Index(fields=["region_code", "kind", "occurred_on"], name="ledger_region_kind_idx"),
+            # A region's sales in a date window, summed per business (the draw's large-volume
+            # sellers, over a county's or a city's hundreds of thousands of sales): read from the
+            # index alone, without visiting the table. Pattern ops: the region is a LIKE prefix,
+            # which a plain index serves only under the C collation.
+            models.Index(fields=["region_code", "occurred_on"], include=["business", "quantity_kg"],
+                         opclasses=["varchar_pattern_ops", "date_ops"], condition=Q(kind="sale"),
+                         name="ledger_region_sales_idx"),
+            # How lots entered a region's ledgers (first-batch sampling, read by the draw): the
+            # few entering entries among the region's sales, read from the index alone.
+            models.Index(fields=["region_code"], include=["lot", "business", "occurred_on"],
+                         opclasses=["varchar_pattern_ops"],
+                         condition=Q(kind__in=ENTERING_KINDS, reverses__isnull=True), name="ledger_region_entering_idx"),
             # A lot's farmer sales in date order (the lot page's first rows): read in order and
             # stopped at the page's limit, instead of every sale of a hot lot fetched and sorted.
             models.Index(fields=["lot", "occurred_on", "id"], name="ledger_lot_farmer_sales_idx",

@@ -41,6 +41,34 @@ def test_large_volume_sellers_are_always_drawn(chief, clerk, directory, shops, c
     assert [(t["business"], t["reasons"]) for t in draw.outputs["tasks"]] == [(shops[1].pk, ["large_volume"])]
 
 
+def test_the_draw_reads_the_ledgers_in_the_same_queries_for_one_sale_and_for_many(
+        chief, clerk, directory, shops, campaign, lot, seed_producer, django_assert_max_num_queries):
+    """At province scale the region's ledgers hold millions of entries: the draw's inputs come
+    from aggregates, never a query per business, sale or lot."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from seedreg.regulated import service_context
+
+    with service_context():
+        campaign.take_first_batch = True
+        campaign.save()
+    buy(clerk, shops[0], lot, "500", seed_producer)
+    licensing.record_sale(actor=clerk, business=shops[0], lot=lot, quantity_kg="5", occurred_on=days_ago(3),
+                          farmer_name="赵大山")
+    with CaptureQueriesContext(connection) as few:
+        services.collect_draw_inputs(campaign, as_of=timezone.now())
+    for shop in shops:
+        buy(clerk, shop, lot, "20000", seed_producer)
+        for n in range(3):
+            licensing.record_sale(actor=clerk, business=shop, lot=lot, quantity_kg="4000", occurred_on=days_ago(n + 1),
+                                  farmer_name=f"农户{n}")
+    with django_assert_max_num_queries(len(few)):
+        inputs = services.collect_draw_inputs(campaign, as_of=timezone.now())
+    assert {int(pk) for pk, reasons in inputs["mandatory"].items() if "large_volume" in reasons} == {
+        shop.pk for shop in shops}
+
+
 def test_businesses_unqualified_in_the_last_months_are_always_drawn(chief, clerk, directory, shops, campaign, lot):
     licensing.record_lot_verdict(actor=clerk, lot=lot, business=shops[2], verdict="unqualified",
                                  decided_on=days_ago(60), source="2026春季抽检")

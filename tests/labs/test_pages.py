@@ -75,7 +75,7 @@ def test_the_queue_costs_the_same_queries_whatever_its_length(client, standards,
     for n in range(1, 4):
         build_lab_sample(lab_tech, number=n)
     login(client, lab_tech)
-    # session + user, count, page of samples with business joined, navigation: a fixed handful
+    # session + user, count, the page's lab samples, their field samples with the business, navigation
     with django_assert_max_num_queries(8):
         response = client.get(reverse("labs:queue"))
     assert response.content.decode().count("/labs/samples/") == 3
