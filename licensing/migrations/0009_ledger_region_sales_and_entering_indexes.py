@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('licensing', '0005_ledger_lot_farmer_sales_index'),
+        ('licensing', '0008_stopsaleholder_paper_service'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
