@@ -105,15 +105,19 @@ def bump_county_download_version(county: str) -> None:
 
 
 # Rows that reach downloads of other counties than their own: a stop-sale order in force flags
-# the lot in every shop holding it, wherever the order was issued (mobile_api.selectors).
-EVERYWHERE = {"licensing.stopsaleorder"}
+# the lot in every shop holding it, wherever the order was issued; an outside party's name is
+# shown as the producer of lots and the principal of filings anywhere (mobile_api.selectors).
+EVERYWHERE = {"licensing.stopsaleorder", "licensing.outsideparty"}
 # The change feed's own rows follow the writes that bump the versions; no download shows them
 # (the download's cursor read before its rows may only be older than the newest: the phone then
 # fetches a change twice, harmlessly).
 NOT_SHOWN = {"sync.syncclock", "sync.syncchange"}
-# Rows whose county may change on save: the county before the save is bumped too (a business
-# moved out of county A must leave A's downloads). field name -> its column.
-MOVABLE = {"licensing.business": "region_code", "accounts.user": "region_id"}
+# Rows read again before a save: model label -> (the column of their region, their columns
+# that other counties' downloads show). The county before the save is bumped too (a business
+# moved out of county A must leave A's downloads); a change to a column shown elsewhere (a
+# business's name, shown as the producer of a lot or the principal of a filing in another
+# county's shops) bumps every county.
+READ_BEFORE_SAVE = {"licensing.business": ("region_code", ("name",)), "accounts.user": ("region_id", ())}
 
 
 def _relevant(sender) -> bool:
@@ -152,15 +156,21 @@ def bump_for(instance) -> None:
 
 
 def _before_save(sender, instance, update_fields=None, **kwargs):
-    column = MOVABLE.get(sender._meta.label_lower)
-    if column is None or instance._state.adding or instance.pk is None:
+    spec = READ_BEFORE_SAVE.get(sender._meta.label_lower)
+    if spec is None or instance._state.adding or instance.pk is None:
         return
-    if update_fields is not None and column not in update_fields and column.removesuffix("_id") not in update_fields:
+    column, shown = spec
+    columns = [column, *shown]
+    if update_fields is not None and not ({c.removesuffix("_id") for c in columns}
+                                          & {f.removesuffix("_id") for f in update_fields}):
         return
-    old = sender._base_manager.filter(pk=instance.pk).values_list(column, flat=True).first()
-    county = county_of(old)
-    # An empty set: the row had no county before (it reached every county's downloads).
-    instance._download_counties_before = {county} if county else set() if old is not None else None
+    old = sender._base_manager.filter(pk=instance.pk).values_list(*columns).first()
+    if old is None:
+        return
+    county = county_of(old[0])
+    changed_elsewhere = any(getattr(instance, name) != value for name, value in zip(shown, old[1:], strict=True))
+    # An empty set: every county (the row had no single county, or what others show changed).
+    instance._download_counties_before = set() if county is None or changed_elsewhere else {county}
 
 
 def _on_write(sender, instance=None, **kwargs):

@@ -233,3 +233,17 @@ def test_a_person_moved_to_another_county_leaves_no_stale_name_in_the_old_county
         inspector2.region_id = CHAOYANG_COUNTY
         inspector2.save()
     assert "刘新名" in partner_names(phone.get("/tasks").json())
+
+
+def test_a_shop_renamed_refreshes_every_countys_download_and_other_changes_only_its_own(
+        phone, pair_tasks, chaoyang_phone, far_shop, outsider, shared_cache, django_assert_num_queries):
+    # A business's name is shown in other counties' downloads too (the producer of a lot held
+    # there, the principal of a filing): renaming it bumps every county; its address does not.
+    kept = phone.get("/tasks")
+    services.update_business(far_shop, actor=outsider, address="波罗赤镇2号")
+    with django_assert_num_queries(0):
+        assert phone.get("/tasks").content == kept.content
+    services.update_business(far_shop, actor=outsider, name="朝阳县波罗赤种业有限公司")
+    with CaptureQueriesContext(connection) as recomputed:
+        assert phone.get("/tasks").status_code == 200
+    assert len(recomputed) > 0
