@@ -9,8 +9,9 @@ licence, a filing, two stocked lots and an open task for the pair planned today.
 - queries per request of GET /tasks with 4 and with 40 tasks (must not grow), and of a
   50-object POST /sync;
 - gunicorn (2 gthread workers × 4 threads) on loopback, loaded from a separate process: the
-  trivial ceiling (the same middleware, no database), GET /tasks (40 tasks), POST /sync with
-  fresh 50-visit batches: requests per second, p50/p95;
+  trivial ceilings (the same middleware, no database), GET /tasks (40 tasks) without and with
+  ``Accept-Encoding: gzip`` (as phones send it), POST /sync with fresh 50-visit batches:
+  requests per second, p50/p95;
 - one 12-megapixel JPEG upload (POST /files): time and peak memory, in a child process.
 Prints figures; asserts nothing about time."""
 
@@ -137,11 +138,12 @@ def query_counts(token, pair):
     return out
 
 
-def download_bytes(token) -> bytes:
+def download_bytes(token, gzip=False) -> bytes:
     import urllib.request
 
     request = urllib.request.Request(f"http://127.0.0.1:{PORT}{API}/tasks?days=1",
-                                     headers={"Authorization": f"Bearer {token}"})
+                                     headers={"Authorization": f"Bearer {token}",
+                                              **({"Accept-Encoding": "gzip"} if gzip else {})})
     return urllib.request.urlopen(request, timeout=60).read()
 
 
@@ -229,12 +231,15 @@ def main():
                                "--log-level", "warning"], cwd=ROOT, env=env)
     try:
         wait_until_up(f"http://127.0.0.1:{PORT}/bench/trivial")
-        size = len(download_bytes(token))
+        size, gzipped = len(download_bytes(token)), len(download_bytes(token, gzip=True))
         scenarios = [("trivial Django (2 bytes)", ["/bench/trivial"], False),
                      ("trivial ninja endpoint", ["/bench/ninja/trivial"], False),
                      (f"JsonResponse {size // 1000} KB", [f"/bench/ceiling/{size}"], False),
                      (f"GET /tasks ({args.tasks} tasks)",
-                      [{"path": f"{API}/tasks?days=1", "headers": auth}], False)]
+                      [{"path": f"{API}/tasks?days=1", "headers": auth}], False),
+                     # What phones send (OkHttp and NSURLSession ask for gzip by themselves).
+                     (f"GET /tasks, gzip ({gzipped // 1000} KB)",
+                      [{"path": f"{API}/tasks?days=1", "headers": {**auth, "Accept-Encoding": "gzip"}}], False)]
         for _name, requests, _partition in scenarios:  # warm-up
             load(requests, 3, args.concurrency)
         results = {}

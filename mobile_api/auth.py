@@ -70,7 +70,7 @@ class DeviceTokenAuth(HttpBearer):
         if entry is None:
             return None
         version, row = entry
-        reads = user_throttle.count(request, row.user_id, [TOKEN_VERSION_KEY])
+        reads = user_throttle.count(request, row.user, [TOKEN_VERSION_KEY])
         return row if reads.get(TOKEN_VERSION_KEY) == version else None
 
 
@@ -101,13 +101,13 @@ class PerUserThrottle(_SettingsRateThrottle):
     scope = "mobile_user"
     setting_name = "MOBILE_API_USER_RATE"
 
-    def count(self, request, user_id, keys=()) -> dict:
-        """Count this request against ``user_id``'s budget and read ``keys`` and the cached
-        download's entries, in one round trip; the count is kept on the request for
-        ``allow_request``. Returns {key: value}."""
+    def count(self, request, user, keys=()) -> dict:
+        """Count this request against ``user``'s budget and read ``keys`` and the cached
+        download's entries (its versions: global and the user's county), in one round trip;
+        the count is kept on the request for ``allow_request``. Returns {key: value}."""
         self.read_rate()
-        keys = [*keys, *cache_keys()]
-        counter = self.cache_format % {"scope": self.scope, "ident": user_id}
+        keys = [*keys, *cache_keys(user)]
+        counter = self.cache_format % {"scope": self.scope, "ident": user.pk}
         count, values = count_and_read(counter, self.duration or 60, keys)
         request.mobile_throttle_count = count
         request.mobile_cache_reads = dict(zip(keys, values, strict=True))
@@ -119,7 +119,7 @@ class PerUserThrottle(_SettingsRateThrottle):
         if self.rate is None or token is None:
             return True
         if getattr(request, "mobile_throttle_count", None) is None:  # not counted by the token lookup
-            self.count(request, token.user_id)
+            self.count(request, token.user)
         return request.mobile_throttle_count <= self.num_requests
 
     def wait(self):

@@ -16,6 +16,7 @@ from inspections.models import (
     ChecklistAnswer,
     Complaint,
     ComplaintFollowUp,
+    ConflictOfInterest,
     Finding,
     RectificationOrder,
     Task,
@@ -25,6 +26,7 @@ from licensing.models import Business
 from seedreg.accounts.models import User
 from seedreg.accounts.roles import FIELD_ROLES
 from seedreg.errors import Conflict, InvalidInput, NotFound
+from seedreg.lib.batch_reads import prime
 
 from .models import UploadedFile
 from .sync import Applied, DependsOnPending, ServerConflict, WaitingForFiles, register
@@ -61,8 +63,10 @@ def _businesses_of(actor):
 
 
 def prefetch_visits(actor, items, memo):
-    """The tasks (with their pairs), businesses and partners a batch's visits name: three
-    queries for the whole batch instead of three per visit."""
+    """The tasks (with their pairs), businesses and partners a batch's visits name, the visits
+    already stored under their UUIDs and the conflicts of interest declared for their
+    businesses: five queries for the whole batch instead of five per visit (the last two
+    primed for inspections' own reads, seedreg.lib.batch_reads)."""
     datas = [i.data for i in items]
     task_ids = {d.task_id for d in datas if d.task_id is not None}
     business_ids = {d.business_id for d in datas if d.business_id is not None}
@@ -70,6 +74,16 @@ def prefetch_visits(actor, items, memo):
     memo.setdefault("task", {}).update(_tasks_of(actor).in_bulk(task_ids) if task_ids else {})
     memo.setdefault("business", {}).update(_businesses_of(actor).in_bulk(business_ids) if business_ids else {})
     memo.setdefault("partner", {}).update(_partner_queryset(actor, partner_ids).in_bulk() if partner_ids else {})
+    firsts = [i for i in items if i.base_revision is None]
+    stored = {str(v.client_uuid): v for v in Visit.objects.filter(client_uuid__in=[i.uuid for i in firsts])}
+    for item in firsts:
+        prime(inspections.resent_key(Visit, item.uuid), stored.get(str(item.uuid)))
+    shown = business_ids | {t.business_id for t in memo["task"].values()}
+    declared = {pk: [] for pk in shown}
+    for conflict in ConflictOfInterest.objects.filter(business_id__in=shown).select_related("profile__user").order_by("pk"):
+        declared[conflict.business_id].append(conflict)
+    for pk, conflicts in declared.items():
+        prime(inspections.conflicts_key(pk), conflicts)
 
 
 def _partners(actor, ids, memo=None):

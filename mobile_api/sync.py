@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from seedreg.errors import Conflict, DomainError
+from seedreg.lib.batch_reads import batch_reads
 from seedreg.regulated import service_context
 
 from .models import SyncedObject, SyncRevision
@@ -176,6 +177,11 @@ def apply_batch(actor, items: list[Incoming], *, device_id: str = "", app_versio
     query each what the batch already has on the server (its revisions, its objects' heads)
     and letting each type prefetch what its objects refer to: a resent batch costs a few
     queries whatever its size, and a new one only what each object's services write."""
+    with batch_reads():  # what no object of the batch changes is read once (seedreg.lib.batch_reads)
+        return _apply_batch(actor, items, device_id, app_version)
+
+
+def _apply_batch(actor, items, device_id, app_version):
     revisions = {r.revision: r for r in SyncRevision.objects.filter(revision__in=[i.revision for i in items])}
     heads = set(SyncedObject.objects.filter(uuid__in=[i.uuid for i in items]).values_list("uuid", flat=True))
     new = [i for i in items if i.revision not in revisions and i.type in HANDLERS]

@@ -1,5 +1,6 @@
 """The inspection app's business rules. Views, the mobile API, admin actions and tasks call these."""
 
+from ._common import resent_key
 from .custody import record_custody_transfer
 from .draws import (
     collect_draw_inputs,
@@ -22,7 +23,7 @@ from .people import (
 )
 from .planning import create_campaign, create_plan, set_campaign_status
 from .sampling import primary_samples_for, record_sampling, sample_code, suggested_quantity
-from .tasks import check_pair, create_task, plan_task_day, reassign_task
+from .tasks import check_pair, conflicts_key, create_task, plan_task_day, reassign_task
 from .visits import (
     add_finding_photo,
     answer_checklist,
@@ -46,4 +47,5 @@ __all__ = [
     "create_task", "publish_draw", "run_draw", "verify_draw", "declare_conflict",
     "plan_task_day", "reassign_task", "record_custody_transfer", "record_complaint", "save_inspector_profile", "set_campaign_status",
     "spawn_complaint_task", "withdraw_conflict", "add_complaint_follow_up_photo", "record_complaint_follow_up",
+    "conflicts_key", "resent_key",  # keys of the reads a batch primes (seedreg.lib.batch_reads)
 ]

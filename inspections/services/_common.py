@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from seedreg.errors import InvalidInput, NotFound
+from seedreg.lib.batch_reads import remembered
 
 
 def county_of(actor) -> str:
@@ -19,10 +20,16 @@ def resent(model, client_uuid, region_code: str | None = None):
     in another county is not found rather than revealed."""
     if client_uuid is None:
         return None
-    existing = model.objects.filter(client_uuid=client_uuid).first()
+    # A batch sync reads its objects' rows at once (mobile_api.handlers): primed for one read.
+    existing = remembered(resent_key(model, client_uuid), lambda: model.objects.filter(client_uuid=client_uuid).first(),
+                          once=True)
     if existing is not None and region_code is not None and not existing.region_code.startswith(region_code[:6]):
         raise NotFound()
     return existing
+
+
+def resent_key(model, client_uuid) -> tuple:
+    return ("resent", model._meta.label_lower, str(client_uuid))
 
 
 def uuid_kwargs(client_uuid):

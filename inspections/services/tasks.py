@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from seedreg.accounts.permissions import require
 from seedreg.audit.services import log_action
 from seedreg.errors import Conflict, InvalidInput, RuleViolation
+from seedreg.lib.batch_reads import remembered
 from seedreg.regulated import service
 
 from ..models import ConflictOfInterest, InspectorProfile, Task
@@ -29,7 +30,9 @@ def check_pair(business, inspectors, *, on: datetime.date | None = None) -> list
     if len(people) < MIN_INSPECTORS:
         raise RuleViolation(_("每项检查至少需要两名执法人员。"), code="two_inspectors_required",
                             fields={"inspectors": [_("至少两名")]})
-    profiles = {p.user_id: p for p in InspectorProfile.objects.filter(user__in=people).select_related("user")}
+    pks = frozenset(u.pk for u in people)
+    profiles = remembered(("inspector-profiles", pks), lambda: {
+        p.user_id: p for p in InspectorProfile.objects.filter(user__in=pks).select_related("user")})
     county = business.region_code[:6]
     for user in people:
         profile = profiles.get(user.pk)
@@ -43,10 +46,21 @@ def check_pair(business, inspectors, *, on: datetime.date | None = None) -> list
     return people
 
 
+def conflicts_key(business_id) -> tuple:
+    return ("conflicts", business_id)
+
+
+def declared_conflicts(business_id) -> list:
+    """The conflicts of interest declared for the business, with their people (one query, or
+    none inside a batch that read them: ``conflicts_key``)."""
+    return remembered(conflicts_key(business_id), lambda: list(
+        ConflictOfInterest.objects.filter(business_id=business_id).select_related("profile__user").order_by("pk")))
+
+
 def refuse_conflicts(business, people) -> None:
     """RuleViolation if any of ``people`` declared a conflict of interest with ``business``."""
-    conflicted = ConflictOfInterest.objects.filter(business=business, profile__user__in=people).select_related(
-        "profile__user").first()
+    pks = {u.pk for u in people}
+    conflicted = next((c for c in declared_conflicts(business.pk) if c.profile.user_id in pks), None)
     if conflicted is not None:
         raise RuleViolation(_("%(name)s 与该经营主体存在利益冲突，应当回避。"), code="inspector_conflict",
                             name=conflicted.profile.user.display_name, fields={"inspectors": [_("应当回避")]})

@@ -121,7 +121,7 @@ def start_visit(*, actor, inspectors=(), business: Business | None = None, task:
         checked_in_at=checked_in_at or timezone.now(), checkin_latitude=lat, checkin_longitude=lon,
         checkin_accuracy_m=accuracy, distance_m=distance, geofence_radius_m=radius, outside_geofence=outside,
         poor_accuracy=poor_accuracy, created_by=actor, **uuid_kwargs(client_uuid))
-    visit.inspectors.set(people)
+    visit.inspectors.add(*people)  # a new visit: nothing to remove
     log_action(visit, "inspections.visit.started", actor=actor, parent=business,
                data={"inspectors": [u.pk for u in people], "outside_geofence": outside, "distance_m": distance,
                      "poor_accuracy": poor_accuracy})

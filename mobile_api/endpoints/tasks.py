@@ -158,7 +158,8 @@ def serial_blocks_for(user, device_id: str) -> list[dict]:
             for block, free in services.top_up_serial_blocks(actor=user, device_id=device_id)]
 
 
-def tasks_download(user, days: int, device_id: str) -> dict:
+def tasks_download(user, days: int, device_id: str, serial_blocks: list[dict] | None = None) -> dict:
+    """The download's content; ``serial_blocks``: the phone's blocks if already topped up."""
     cursor = current_cursor()  # before reading: a change made meanwhile is fetched again, not lost
     today = timezone.localdate()
     tasks = list(my_open_tasks(user, until=today + datetime.timedelta(days=days))[:200])
@@ -183,19 +184,24 @@ def tasks_download(user, days: int, device_id: str) -> dict:
             "checklist_codes": applicable_checklist_codes(card, items),
         })
     return {"cursor": cursor, "generated_at": timezone.now(), "tasks": out, **reference,
-            "serial_blocks": serial_blocks_for(user, device_id), "county_settings": phone_county_settings(user)}
+            "serial_blocks": serial_blocks_for(user, device_id) if serial_blocks is None else serial_blocks,
+            "county_settings": phone_county_settings(user)}
 
 
 @router.get("/tasks", response={200: TasksDownload, **ERRORS}, operation_id="tasks_download",
             summary="下载我的检查任务（今天及之后几天），含主体、证照、整改、库存批次、停售批次、检查项目、扦样规则、预留文书编号")
 def tasks(request, q: Query[TasksQuery]):
     """同一用户重复下载且数据未变时直接返回上次的结果（任何相关数据变更后立即重新生成）。"""
-    def render() -> bytes:
+    user, device_id = request.auth.user, request.auth.device_id
+
+    def top_up() -> list[dict]:  # a write: done before the versions the answer is kept under are read
+        return serial_blocks_for(user, device_id)
+
+    def render(serial_blocks) -> bytes:
         from ..api import api
 
-        body = TasksDownload.model_validate(tasks_download(request.auth.user, q.days,
-                                                           request.auth.device_id)).model_dump()
-        return api.renderer.render(request, body, response_status=200)
+        body = TasksDownload.model_validate(tasks_download(user, q.days, device_id, serial_blocks)).model_dump()
+        return api.renderer.render(request, body, response_status=200).encode()
 
     # Per phone: its serial blocks are its own.
-    return cached_download(request, "tasks", f"days={q.days}:device={request.auth.device_id}", render)
+    return cached_download(request, "tasks", f"days={q.days}:device={device_id}", render, prepare=top_up)

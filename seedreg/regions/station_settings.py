@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from seedreg.lib.batch_reads import remembered
+
 
 @dataclass(frozen=True)
 class StationSetting:
@@ -63,5 +65,6 @@ def county_setting(region_code: str, key: str):
     county has no station record or has not set it)."""
     from .models import Station
 
-    station = Station.objects.filter(region_id=(region_code or "")[:6]).first()
+    county = (region_code or "")[:6]
+    station = remembered(("station", county), lambda: Station.objects.filter(region_id=county).first())
     return get_setting(station, key)

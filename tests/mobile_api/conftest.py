@@ -11,6 +11,7 @@ from tests.factories import JIANPING, PASSWORD, make_user
 from tests.inspections.conftest import directory, inspector3, shops  # noqa: F401  (fixtures)
 from tests.licensing.conftest import (  # noqa: F401  (fixtures)
     crops,
+    far_shop,
     licensed,
     lot,
     seed_producer,
