@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from seedreg.accounts.permissions import require
 from seedreg.audit.services import audited, log_action
 from seedreg.documents.lifecycle import mark_issued, mark_reviewed
+from seedreg.documents.pdf import in_official_language
 from seedreg.errors import Conflict, InvalidInput
 from seedreg.regulated import service
 
@@ -61,6 +62,7 @@ def holders_of(lot) -> list[tuple[Business, object, object, int]]:
 
 
 @service
+@in_official_language
 def issue_stop_sale_order(*, actor, order: StopSaleOrder) -> StopSaleOrder:
     """The chief issues a reviewed order. It takes effect now: every holder found by forward trace
     is frozen for the lot (sales refused naming the order), gets a notice listing the stock they
