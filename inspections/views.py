@@ -341,9 +341,9 @@ def _join_form(request, visit, data):
 def _count_form(visit, data):
     from licensing import selectors as ledger
 
-    if visit.business_id is None:  # a peddler keeps no ledger: the service says so
+    if visit.business_id is None:  # a peddler keeps no ledger: no lot to pick
         return forms.StockCountForm(data, lots=SeedLot.objects.none())
-    stock = {row.lot_id: row.quantity_kg for row in ledger.stock_by_lot(visit.business)}
+    stock = dict(ledger.stock_by_lot(visit.business).values_list("lot_id", "quantity_kg"))
     return forms.StockCountForm(data, lots=ledger.lots_held_by(visit.business).select_related("variety")
                                 .order_by("variety__name", "lot_number"), stock=stock)
 
