@@ -1,6 +1,7 @@
 """Forms for the station's inspection pages: they shape input; services check the rules."""
 
 import datetime
+from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
@@ -324,6 +325,31 @@ class SamplingForm(SignaturesMixin, ResendMixin):
     @staticmethod
     def seals(text):
         return [s.strip() for s in text.replace("，", ",").replace("、", ",").replace("\n", ",").split(",") if s.strip()]
+
+
+class JoinVisitForm(forms.Form):
+    """An inspector joining the visit (themselves, or a colleague added by someone on it)."""
+
+    inspector = forms.ModelChoiceField(label=_("同行执法人员"), queryset=None)
+
+    def __init__(self, *args, inspectors=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["inspector"].queryset = inspectors
+
+
+class StockCountForm(forms.Form):
+    """A lot the dealer holds, counted on the shelf; the ledger's stock is shown beside each lot."""
+
+    lot = forms.ModelChoiceField(label=_("种子批（经营者台账库存）"), queryset=None)
+    counted_kg = forms.DecimalField(label=_("实物数量（千克）"), min_value=0, max_digits=14, decimal_places=3)
+    counted_packages = forms.IntegerField(label=_("实物件数（袋）"), min_value=0, max_value=1_000_000, required=False)
+
+    def __init__(self, *args, lots=None, stock=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        stock = stock or {}
+        self.fields["lot"].queryset = lots
+        self.fields["lot"].label_from_instance = lambda lot: _("%(lot)s（台账 %(kg)s 千克）") % {
+            "lot": lot, "kg": f"{stock.get(lot.pk, Decimal(0)).normalize():f}"}
 
 
 class ConcludeRectificationForm(forms.Form):

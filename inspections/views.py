@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +20,7 @@ from licensing.models import Business, SeedLot
 from seedreg.errors import DomainError, NotFound, PermissionDenied
 from seedreg.regions.models import Region
 from seedreg.regulated import service_context
-from seedreg.web import form_page, staff_required
+from seedreg.web import form_page, posted, posted_files, staff_required
 
 from . import forms, selectors, services
 from .models import Campaign, Complaint, Draw, InspectorProfile, Plan, RectificationOrder, Task, Visit
@@ -49,7 +50,7 @@ def campaign_list(request):
 @staff_required
 def plan_create(request):
     _station_staff(request)
-    form = forms.PlanForm(request.POST or None, initial={"year": timezone.localdate().year})
+    form = forms.PlanForm(posted(request), initial={"year": timezone.localdate().year})
 
     def apply(data):
         services.create_plan(actor=request.user, **data)
@@ -64,7 +65,7 @@ def campaign_create(request, plan_pk):
     _station_staff(request)
     townships = list(Region.objects.filter(parent_id=plan.region_code, level=Region.Level.TOWNSHIP)
                      .values_list("code", "name"))
-    form = forms.CampaignForm(request.POST or None, townships=townships)
+    form = forms.CampaignForm(posted(request), townships=townships)
 
     def apply(data):
         campaign = services.create_campaign(
@@ -168,7 +169,7 @@ def inspector_edit(request, user_pk):
     if profile:
         initial.update({f: getattr(profile, f) for f in ("may_inspect", "may_sample", "active", "absent_from",
                                                          "absent_until", "absence_note")})
-    form = forms.InspectorForm(request.POST or None, initial=initial)
+    form = forms.InspectorForm(posted(request), initial=initial)
 
     def apply(data):
         services.save_inspector_profile(user, actor=request.user, **data)
@@ -182,7 +183,7 @@ def inspector_edit(request, user_pk):
 def conflict_create(request, profile_pk):
     profile = InspectorProfile.objects.get_visible(request.user, pk=profile_pk)
     _station_staff(request)
-    form = forms.ConflictForm(request.POST or None, user=request.user)
+    form = forms.ConflictForm(posted(request), user=request.user)
 
     def apply(data):
         services.declare_conflict(profile, actor=request.user, **data)
@@ -205,7 +206,7 @@ def complaint_list(request):
 @staff_required
 def complaint_create(request):
     _station_staff(request)
-    form = forms.ComplaintForm(request.POST or None, request.FILES or None, user=request.user)
+    form = forms.ComplaintForm(posted(request), posted_files(request), user=request.user)
 
     def apply(data):
         photos = [(f.name, f.read()) for f in request.FILES.getlist("photos")]
@@ -225,7 +226,8 @@ def complaint_detail(request, pk):
     inspectors = selectors.inspectors_of(complaint.region_code[:6])
     spawn = forms.SpawnTaskForm(request.POST if request.POST.get("action") == "spawn" else None,
                                 inspectors=inspectors)
-    close = forms.CloseComplaintForm(request.POST if request.POST.get("action") == "close" else None)
+    # A post without a known action is the closing form's (an empty post: its errors).
+    close = forms.CloseComplaintForm(posted(request) if request.POST.get("action") != "spawn" else None)
     status = 200
     if request.method == "POST":
         form = spawn if request.POST.get("action") == "spawn" else close
@@ -260,7 +262,7 @@ def task_list(request):
 @staff_required
 def task_reassign(request, pk):
     task = Task.objects.get_visible(request.user, pk=pk)
-    form = forms.ReassignForm(request.POST or None, inspectors=selectors.inspectors_of(task.region_code[:6]))
+    form = forms.ReassignForm(posted(request), inspectors=selectors.inspectors_of(task.region_code[:6]))
 
     def apply(data):
         services.reassign_task(task, actor=request.user, **data)
@@ -301,11 +303,49 @@ def business_timeline(request, business_pk):
 @staff_required
 def visit_detail(request, pk):
     visit = Visit.objects.select_related("business", "task", "record_document").get_visible(request.user, pk=pk)
+    inspectors = list(visit.inspectors.all())
+    # The forms of an open visit, for whoever may work on it: join it, or (on it) add a colleague;
+    # count stock. They post to their own pages, which show a refusal as a form error.
+    may_work = visit.status == Visit.Status.OPEN and request.user.has_perm("inspections.visit", visit)
+    on_visit = request.user in inspectors
     return render(request, "inspections/visit_detail.html", {
-        "visit": visit, "inspectors": visit.inspectors.all(),
+        "visit": visit, "inspectors": inspectors,
         "answers": visit.answers.select_related("item").order_by("item__position"),
         "findings": visit.findings.select_related("finding_type").prefetch_related("photos"),
-        "samplings": visit.samplings.select_related("crop", "document").prefetch_related("samples")})
+        "samplings": visit.samplings.select_related("crop", "document").prefetch_related("samples"),
+        "counts": _stock_counts(visit),
+        "may_join": may_work and not on_visit,
+        "colleague_form": _join_form(request, visit, None) if may_work and on_visit else None,
+        "count_form": _count_form(visit, None) if may_work and visit.business_id else None})
+
+
+def _stock_counts(visit):
+    from licensing import selectors as ledger
+
+    if visit.business_id is None:
+        return []
+    return ledger.counts_recorded(visit.business, source=services.count_source(visit))
+
+
+def _join_form(request, visit, data):
+    """Anyone of the county's inspector directory (or the user themself) not yet on the visit;
+    the service decides who may join (task assignment, conflicts of interest)."""
+    from seedreg.accounts.models import User
+
+    directory = selectors.inspectors_of(visit.region_code[:6]).values("pk")
+    candidates = (User.objects.filter(Q(pk__in=directory) | Q(pk=request.user.pk))
+                  .exclude(pk__in=visit.inspectors.values("pk")).order_by("full_name", "pk"))
+    return forms.JoinVisitForm(data, inspectors=candidates)
+
+
+def _count_form(visit, data):
+    from licensing import selectors as ledger
+
+    if visit.business_id is None:  # a peddler keeps no ledger: no lot to pick
+        return forms.StockCountForm(data, lots=SeedLot.objects.none())
+    stock = dict(ledger.stock_by_lot(visit.business).values_list("lot_id", "quantity_kg"))
+    return forms.StockCountForm(data, lots=ledger.lots_held_by(visit.business).select_related("variety")
+                                .order_by("variety__name", "lot_number"), stock=stock)
 
 
 # --- doing a visit: check-in, checklist, findings, sampling, check-out -----------------------------
@@ -319,11 +359,6 @@ def _open_visit(request, pk):
     visit = Visit.objects.select_related("business", "task").get_visible(request.user, pk=pk)
     require(request.user, "inspections.visit", visit)
     return visit
-
-
-def _posted(request):
-    """The POST data when the form was posted (even empty: an empty post is a form with errors)."""
-    return request.POST if request.method == "POST" else None
 
 
 def _may_inspect(request):
@@ -358,7 +393,7 @@ def _with_uuid(form):
 def visit_start(request, task_pk=None):
     _may_inspect(request)
     task = Task.objects.select_related("business").get_visible(request.user, pk=task_pk) if task_pk else None
-    form = _with_uuid(forms.StartVisitForm(_posted(request), user=request.user, task=task,
+    form = _with_uuid(forms.StartVisitForm(posted(request), user=request.user, task=task,
                                            inspectors=selectors.inspectors_of(_county(request))))
 
     def apply(data):
@@ -380,7 +415,7 @@ def peddler_visit(request):
     county = _county(request)
     townships = list(Region.objects.filter(parent_id=county, level=Region.Level.TOWNSHIP)
                      .values_list("code", "name"))
-    form = _with_uuid(forms.PeddlerVisitForm(_posted(request), user=request.user, townships=townships,
+    form = _with_uuid(forms.PeddlerVisitForm(posted(request), user=request.user, townships=townships,
                                              inspectors=selectors.inspectors_of(county)))
 
     def apply(data):
@@ -399,7 +434,7 @@ def peddler_visit(request):
 def visit_checklist(request, pk):
     visit = _open_visit(request, pk)
     answers = {a.item.code: (a.answer, a.note) for a in visit.answers.select_related("item")}
-    form = forms.ChecklistForm(_posted(request), items=services.checklist_for(visit), answers=answers,
+    form = forms.ChecklistForm(posted(request), items=services.checklist_for(visit), answers=answers,
                                hints=services.checklist_hints(visit))
 
     return _visit_form_page(request, visit, form, _("检查项目"),
@@ -409,7 +444,7 @@ def visit_checklist(request, pk):
 @staff_required
 def finding_create(request, pk):
     visit = _open_visit(request, pk)
-    form = _with_uuid(forms.FindingForm(_posted(request), request.FILES))
+    form = _with_uuid(forms.FindingForm(posted(request), request.FILES))
 
     def act(data):
         services.record_finding(visit, actor=request.user, finding_type=data["finding_type"].code,
@@ -422,7 +457,7 @@ def finding_create(request, pk):
 @staff_required
 def visit_close(request, pk):
     visit = _open_visit(request, pk)
-    form = forms.CloseVisitForm(_posted(request), request.FILES, people=visit.inspectors.order_by("pk"))
+    form = forms.CloseVisitForm(posted(request), request.FILES, people=visit.inspectors.order_by("pk"))
 
     def act(data):
         services.close_visit(
@@ -442,7 +477,7 @@ def sampling_create(request, pk):
     visit = _open_visit(request, pk)
     lots = (ledger.lots_held_by(visit.business).select_related("variety") if visit.business_id
             else SeedLot.objects.none())
-    form = _with_uuid(forms.SamplingForm(_posted(request), request.FILES, lots=lots,
+    form = _with_uuid(forms.SamplingForm(posted(request), request.FILES, lots=lots,
                                          people=visit.inspectors.order_by("pk")))
 
     def act(data):
@@ -460,9 +495,33 @@ def sampling_create(request, pk):
 
 
 @staff_required
+def visit_join(request, pk):
+    """An inspector joins the visit, or one on it adds a colleague."""
+    visit = _open_visit(request, pk)
+    form = _join_form(request, visit, posted(request))
+
+    return _visit_form_page(request, visit, form, _("加入检查"),
+                            lambda data: services.join_visit(visit, actor=request.user, inspector=data["inspector"]),
+                            submit=_("加入检查"))
+
+
+@staff_required
+def stock_count(request, pk):
+    """A lot counted on the shelf, compared with the dealer's ledger through licensing."""
+    visit = _open_visit(request, pk)
+    form = _count_form(visit, posted(request))
+
+    def act(data):
+        services.record_stock_count(visit, actor=request.user, lot=data["lot"], counted_kg=data["counted_kg"],
+                                    counted_packages=data["counted_packages"])
+
+    return _visit_form_page(request, visit, form, _("清点库存"), act, submit=_("记录清点"))
+
+
+@staff_required
 def rectification_conclude(request, pk):
     order = RectificationOrder.objects.select_related("business").get_visible(request.user, pk=pk)
-    form = forms.ConcludeRectificationForm(_posted(request))
+    form = forms.ConcludeRectificationForm(posted(request))
 
     def apply(data):
         services.conclude_rectification(order, actor=request.user, rectified=data["rectified"], note=data["note"])

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from inspections.selectors import custody_chain, samples_awaiting_intake
 from seedreg.accounts.permissions import require
 from seedreg.errors import DomainError, NotFound
-from seedreg.web import form_page, staff_required, xlsx_response
+from seedreg.web import form_page, posted, staff_required, xlsx_response
 
 from . import forms, selectors, services
 from .models import (
@@ -51,7 +51,7 @@ def queue(request):
 @staff_required
 def intake(request):
     require(request.user, "labs.receive_sample")
-    form = forms.IntakeForm(request.POST or None, initial={"seals_intact": True})
+    form = forms.IntakeForm(posted(request), initial={"seals_intact": True})
 
     def apply(data):
         sample = services.receive_sample(actor=request.user, **data)
@@ -176,7 +176,7 @@ def _reason_page(request, obj, *, perm, service, title, back, done, submit):
     """A form asking for the reason of an action on ``obj`` (``service(obj, actor, reason)``),
     then off to ``done(result)``: retract, repeat, and withdrawing a report share this shape."""
     require(request.user, perm, obj)
-    form = forms.ReasonForm(request.POST or None)
+    form = forms.ReasonForm(posted(request))
 
     def apply(data):
         return done(service(obj, actor=request.user, reason=data["reason"]))
@@ -244,7 +244,7 @@ def retest_dispatch(request, pk):
 def retest_receive(request, pk):
     retest = _retest(request, pk)
     require(request.user, "labs.receive_sample", retest)
-    form = forms.ReceiveBackupForm(request.POST or None, initial={"seals_intact": True})
+    form = forms.ReceiveBackupForm(posted(request), initial={"seals_intact": True})
 
     def apply(data):
         lab_sample = services.receive_backup(retest, actor=request.user, **data)
@@ -285,7 +285,7 @@ def my_report(request, pk):
     if not request.user.is_dealer:
         raise NotFound()
     report = _dealer_report(request, pk)
-    form = forms.DealerRetestForm(request.POST or None)
+    form = forms.DealerRetestForm(posted(request))
     status = 200
     if request.method == "POST":
         try:
@@ -326,7 +326,7 @@ def standard_revise(request, pk):
     if row is None:
         raise NotFound()
     initial = {k: getattr(row, k) for k in ("standard", *services.standards.STANDARD_VALUES, "status", "source")}
-    form = forms.ReviseStandardForm(request.POST or None, initial=initial)
+    form = forms.ReviseStandardForm(posted(request), initial=initial)
 
     def apply(data):
         services.revise_quality_standard(row, actor=request.user, **data)
@@ -341,7 +341,7 @@ def tolerance_revise(request, pk):
     row = ToleranceRow.objects.filter(pk=pk, effective_until__isnull=True).first()
     if row is None:
         raise NotFound()
-    form = forms.ReviseToleranceForm(request.POST or None, initial={"limit": row.limit, "status": row.status,
+    form = forms.ReviseToleranceForm(posted(request), initial={"limit": row.limit, "status": row.status,
                                                                     "source": row.source})
 
     def apply(data):
@@ -361,7 +361,7 @@ def campaign_results(request, pk):
     campaign = Campaign.objects.get_visible(request.user, pk=pk)
     if request.GET.get("format") == "xlsx":
         return xlsx_response(results_workbook(campaign_results_of(campaign)), f"{campaign.name}抽查结果.xlsx")
-    form = forms.PublishResultsForm(request.POST or None)
+    form = forms.PublishResultsForm(posted(request))
     status = 200
     if request.method == "POST":
         require(request.user, "labs.publish_results", campaign)

@@ -16,7 +16,7 @@ from seedreg.accounts.permissions import require
 from seedreg.errors import DomainError, NotFound
 from seedreg.lib import tabular
 from seedreg.regulated import service_context
-from seedreg.web import form_page, staff_required, xlsx_response
+from seedreg.web import form_page, posted, posted_files, staff_required, xlsx_response
 
 from . import selectors, services
 from .flags import ledger_flags
@@ -86,7 +86,7 @@ def business_ledger_import(request, pk):
     followed on the same progress page."""
     business = Business.objects.get_visible(request.user, pk=pk)
     require(request.user, "licensing.keep_ledger", business)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(posted(request), posted_files(request))
 
     def apply(data):
         with service_context():
@@ -171,7 +171,7 @@ def stop_sale_list(request):
 @staff_required
 def stop_sale_create(request, pk):
     lot = _lot(pk)
-    form = StopSaleDraftForm(request.POST or None)
+    form = StopSaleDraftForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             with service_context():

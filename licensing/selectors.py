@@ -24,6 +24,7 @@ from .models import (
     BAD_VERDICTS,
     ENTERING_KINDS,
     Business,
+    CountObservation,
     EntryKind,
     LedgerEntry,
     LotDerivation,
@@ -59,6 +60,13 @@ def stock_by_lot(business):
 def lots_held_by(business):
     """The lots the dealer holds now (stock above zero)."""
     return SeedLot.objects.filter(stock_balances__business=business, stock_balances__quantity_kg__gt=0)
+
+
+def counts_recorded(business, *, source: str):
+    """The stock counts recorded at the dealer from one source (e.g. an inspection visit), with
+    the ledger's stock they were compared with, in the order made."""
+    return (CountObservation.objects.filter(business=business, source=source).select_related("lot__variety")
+            .order_by("recorded_at", "id"))
 
 
 def ledger_of(business, *, viewer):

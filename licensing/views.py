@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from seedreg.errors import NotFound
 from seedreg.regulated import service_context
-from seedreg.web import form_page, staff_required
+from seedreg.web import form_page, posted, posted_files, staff_required
 
 from . import forms, services
 from .models import (
@@ -90,7 +90,7 @@ def _business_kwargs(data):
 
 @staff_required
 def business_create(request):
-    form = forms.BusinessForm(request.POST or None, user=request.user,
+    form = forms.BusinessForm(posted(request), user=request.user,
                               initial={"region_code": request.user.region_id, "coordinate_system": "wgs84"})
 
     def apply(data):
@@ -108,7 +108,7 @@ def business_edit(request, pk):
     business = _business(request, pk)
     initial = {f: getattr(business, f) for f in forms.BusinessForm.base_fields if hasattr(business, f)}
     initial["coordinate_system"] = business.coordinate_source or "wgs84"
-    form = forms.BusinessForm(request.POST or None, user=request.user, initial=initial)
+    form = forms.BusinessForm(posted(request), user=request.user, initial=initial)
 
     def apply(data):
         with service_context():
@@ -124,7 +124,7 @@ def business_edit(request, pk):
 @staff_required
 def business_licence_create(request, pk):
     business = _business(request, pk)
-    form = forms.BusinessLicenceForm(request.POST or None,
+    form = forms.BusinessLicenceForm(posted(request),
                                      initial={"registered_name": business.name, "credit_code": business.credit_code})
 
     def apply(data):
@@ -139,7 +139,7 @@ def business_licence_create(request, pk):
 @staff_required
 def document_check_create(request, pk):
     business = _business(request, pk)
-    form = forms.DocumentCheckForm(request.POST or None)
+    form = forms.DocumentCheckForm(posted(request))
 
     def apply(data):
         with service_context():
@@ -153,7 +153,7 @@ def document_check_create(request, pk):
 @staff_required
 def dealer_account_create(request, pk):
     business = _business(request, pk)
-    form = forms.DealerAccountForm(request.POST or None, initial={"phone": business.contact_phone,
+    form = forms.DealerAccountForm(posted(request), initial={"phone": business.contact_phone,
                                                                   "full_name": business.legal_representative})
 
     def apply(data):
@@ -186,7 +186,7 @@ def dealer_password_reset(request, pk, user_id):
 @staff_required
 def licence_create(request, pk):
     business = _business(request, pk)
-    form = forms.SeedLicenceForm(request.POST or None)
+    form = forms.SeedLicenceForm(posted(request))
 
     def apply(data):
         with service_context():
@@ -212,7 +212,7 @@ def licence_detail(request, pk):
 @staff_required
 def licence_renew(request, pk):
     licence = _licence(request, pk)
-    form = forms.RenewalForm(request.POST or None)
+    form = forms.RenewalForm(posted(request))
 
     def apply(data):
         with service_context():
@@ -226,7 +226,7 @@ def licence_renew(request, pk):
 @staff_required
 def licence_status(request, pk):
     licence = _licence(request, pk)
-    form = forms.StatusChangeForm(request.POST or None)
+    form = forms.StatusChangeForm(posted(request))
 
     def apply(data):
         with service_context():
@@ -252,7 +252,7 @@ def licence_rotate_token(request, pk):
 @staff_required
 def filing_create(request, pk):
     business = _business(request, pk)
-    form = forms.FilingForm(request.POST or None, user=request.user,
+    form = forms.FilingForm(posted(request), user=request.user,
                             initial={"sale_location": business.address,
                                      "principal_business": business.principal_id})
 
@@ -294,7 +294,7 @@ def variety_list(request):
 
 @staff_required
 def variety_create(request):
-    form = forms.VarietyForm(request.POST or None)
+    form = forms.VarietyForm(posted(request))
 
     def apply(data):
         with service_context():
@@ -309,7 +309,7 @@ def variety_withdraw(request, pk):
     variety = Variety.objects.filter(pk=pk).first()
     if variety is None:
         raise NotFound()
-    form = forms.WithdrawVarietyForm(request.POST or None)
+    form = forms.WithdrawVarietyForm(posted(request))
 
     def apply(data):
         with service_context():
@@ -332,7 +332,7 @@ def outside_party_list(request):
 
 @staff_required
 def outside_party_create(request):
-    form = forms.OutsidePartyForm(request.POST or None)
+    form = forms.OutsidePartyForm(posted(request))
 
     def apply(data):
         with service_context():
@@ -346,7 +346,7 @@ def outside_party_create(request):
 
 @staff_required
 def import_create(request):
-    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    form = forms.ImportForm(posted(request), posted_files(request))
 
     def apply(data):
         with service_context():

@@ -34,7 +34,7 @@ from seedreg.documents.qr import qr_svg_data_uri
 from seedreg.documents.services import acknowledge_in_portal
 from seedreg.errors import DomainError, NotFound
 from seedreg.regulated import service_context
-from seedreg.web import xlsx_response
+from seedreg.web import posted, posted_files, xlsx_response
 
 
 def _my_business(request):
@@ -88,7 +88,7 @@ def _entry_form_page(request, form, title, apply):
 @login_required
 def dealer_purchase(request):
     business = _my_business(request)
-    form = PurchaseForm(request.POST or None, region_code=business.region_code,
+    form = PurchaseForm(posted(request), region_code=business.region_code,
                         initial={"occurred_on": timezone.localdate()})
 
     def apply(data):
@@ -114,7 +114,7 @@ def dealer_purchase(request):
 @login_required
 def dealer_sale(request):
     business = _my_business(request)
-    form = SaleForm(request.POST or None, business=business, lots=selectors.lots_held_by(business),
+    form = SaleForm(posted(request), business=business, lots=selectors.lots_held_by(business),
                     initial={"occurred_on": timezone.localdate()})
 
     def apply(_data):
@@ -255,7 +255,7 @@ def _my_job(request, pk):
 def dealer_import(request):
     """Upload a ledger (.xlsx or CSV from the template); the rows are applied by a Celery task."""
     business = _my_business(request)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(posted(request), posted_files(request))
     if request.method == "POST" and form.is_valid():
         try:
             with service_context():

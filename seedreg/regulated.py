@@ -16,6 +16,8 @@ from contextvars import ContextVar
 
 from django.db import models, transaction
 
+from seedreg.lib.files import removed_on_rollback
+
 _depth: ContextVar[int] = ContextVar("seedreg_service_depth", default=0)
 
 
@@ -29,11 +31,13 @@ def in_service() -> bool:
 
 @contextmanager
 def service_context():
-    """Mark a block as a service (one transaction). For service bodies that are not functions,
-    and for test factories that build rows the way a service would."""
+    """Mark a block as a service (one transaction; files it stored with
+    ``seedreg.lib.files.save_file`` are removed if it fails). For service bodies that are not
+    functions, and for test factories that build rows the way a service would."""
     token = _depth.set(_depth.get() + 1)
     try:
-        with transaction.atomic():
+        # Outside the atomic block: files are removed once its rollback is done.
+        with removed_on_rollback(), transaction.atomic():
             yield
     finally:
         _depth.reset(token)

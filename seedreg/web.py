@@ -31,6 +31,18 @@ def staff_required(view):
     return wrapper
 
 
+def posted(request):
+    """A form's data: the POST data when the form was posted, even empty, else None (unbound).
+    ``request.POST or None`` takes an empty post for no post: the form stays unbound and the
+    page answers 422 without saying what is missing."""
+    return request.POST if request.method == "POST" else None
+
+
+def posted_files(request):
+    """The uploaded files of a posted form (see ``posted``)."""
+    return request.FILES if request.method == "POST" else None
+
+
 def form_page(request, form, title, apply, *, back=None, submit=None, template="form_page.html", extra=None):
     """GET shows the form; a valid POST calls ``apply(cleaned_data)`` (a service) and redirects
     to what it returns; a DomainError goes back onto the form."""

@@ -212,6 +212,10 @@ MATRIX: dict[str, Row] = {
     "inspections:finding_create": Row(access(403, chief=200, inspector=200), obj="visit"),
     "inspections:sampling_create": Row(access(403, chief=200, inspector=200), obj="visit"),
     "inspections:visit_close": Row(access(403, chief=200, inspector=200), obj="visit"),
+    # Joining the visit (or adding a colleague) and counting stock: the same people; the service
+    # decides who may join (the task's inspectors, no conflict of interest).
+    "inspections:visit_join": Row(access(403, chief=200, inspector=200), obj="visit"),
+    "inspections:stock_count": Row(access(403, chief=200, inspector=200), obj="visit"),
     # The follow-up's conclusion: the form for the county's staff; the service decides who submits.
     "inspections:rectification_conclude": Row(access(200), obj="rectification"),
     "inspections:public_index": Row(public(200)),

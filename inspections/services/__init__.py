@@ -31,6 +31,7 @@ from .visits import (
     checklist_hints,
     close_visit,
     conclude_rectification,
+    count_source,
     join_visit,
     record_finding,
     record_stock_count,
@@ -41,7 +42,7 @@ from .visits import (
 
 __all__ = [
     "primary_samples_for", "record_sampling", "sample_code", "suggested_quantity",
-    "add_finding_photo", "answer_checklist", "checklist_for", "checklist_hints", "record_stock_count", "close_visit", "conclude_rectification", "join_visit",
+    "add_finding_photo", "answer_checklist", "checklist_for", "checklist_hints", "record_stock_count", "close_visit", "conclude_rectification", "count_source", "join_visit",
     "record_finding", "rectification_deadline", "reserve_onsite_numbers", "start_visit", "suggested_articles",
     "check_pair", "close_complaint", "collect_draw_inputs", "first_batch_due", "create_campaign", "create_draw_tasks", "create_plan",
     "create_task", "publish_draw", "run_draw", "verify_draw", "declare_conflict",

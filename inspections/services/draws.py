@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from licensing.models import Business
 from seedreg.accounts.permissions import require
 from seedreg.audit.services import audited, log_action
+from seedreg.documents.pdf import in_official_language
 from seedreg.errors import Conflict, InvalidInput
 from seedreg.regions.station_settings import county_setting
 from seedreg.regulated import service
@@ -166,6 +167,7 @@ def _rules(campaign, *, ratio, count, inspectors_per_task):
 
 
 @service
+@in_official_language
 def run_draw(campaign: Campaign, *, actor, ratio=None, count=None, inspectors_per_task: int = 2,
              seed: str | None = None) -> Draw:
     """Draw the subjects and inspector pairs of ``campaign`` (the station chief only) and store
@@ -244,6 +246,7 @@ def verify_draw(draw: Draw, *, actor=None) -> DrawVerification:
 
 
 @service
+@in_official_language
 def publish_draw(draw: Draw, *, actor) -> Draw:
     """Issue the draw record (PDF with serial) and publish the draw on the public page."""
     from seedreg.documents.services import issue_document

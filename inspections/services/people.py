@@ -10,6 +10,7 @@ from seedreg.accounts.permissions import require
 from seedreg.accounts.roles import FIELD_ROLES
 from seedreg.audit.services import audited, log_action
 from seedreg.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from seedreg.lib.files import save_file
 from seedreg.regulated import service
 
 from ..models import Complaint, ComplaintFollowUp, ConflictOfInterest, InspectorProfile, Photo, Task
@@ -87,8 +88,8 @@ def _store_photo(data: bytes, *, actor, region_code, name="", client_uuid=None, 
     photo = Photo(region_code=region_code, width=processed.width, height=processed.height,
                   taken_at=processed.taken_at, gps_latitude=processed.latitude, gps_longitude=processed.longitude,
                   original_name=(name or "")[:200], uploaded_by=actor, **uuid_kwargs(client_uuid), **owner)
-    photo.image.save("photo.jpg", ContentFile(processed.image), save=False)
-    photo.thumbnail.save("thumb.jpg", ContentFile(processed.thumbnail), save=False)
+    save_file(photo.image, "photo.jpg", ContentFile(processed.image))
+    save_file(photo.thumbnail, "thumb.jpg", ContentFile(processed.thumbnail))
     photo.save()
     return photo
 

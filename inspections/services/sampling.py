@@ -15,8 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from licensing.models import Crop, Variety
 from seedreg.accounts.permissions import require
 from seedreg.audit.services import log_action
+from seedreg.documents.pdf import in_official_language
 from seedreg.documents.serials import allocate_serial
 from seedreg.errors import Conflict, InvalidInput, RuleViolation
+from seedreg.lib.files import save_file
 from seedreg.regions.station_settings import county_setting
 from seedreg.regulated import service
 
@@ -97,6 +99,7 @@ class _Resent(Exception):
     """The same sampling form (same client UUID) was stored by a concurrent request."""
 
 
+@in_official_language
 def record_sampling(visit: Visit, *, client_uuid=None, **kwargs) -> SamplingRecord:
     """See ``_record_sampling``. A form sent twice at the same moment (a double click, a phone's
     resend racing its first send) is stored once: the second call rolls back everything it did
@@ -227,7 +230,7 @@ def _record_sampling(visit: Visit, *, actor, lot_size_kg, packages: int, test_se
     if business_signature is not None:
         from ..photos import process_signature
 
-        record.business_signature.save("signature.png", ContentFile(process_signature(business_signature)), save=False)
+        save_file(record.business_signature, "signature.png", ContentFile(process_signature(business_signature)))
     try:
         with transaction.atomic():
             record.save()

@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 
 from seedreg.errors import InvalidInput
+from seedreg.lib.files import save_file
 
 from ..models import InspectorSignature
 
@@ -42,7 +43,7 @@ def store_inspector_signatures(signatures, *, people, region_code, signed_at, vi
             continue
         row = InspectorSignature(region_code=region_code, inspector=user, visit=visit, sampling=sampling,
                                  signed_at=signed_at)
-        row.image.save("signature.png", ContentFile(process_signature(signatures[user.pk])), save=False)
+        save_file(row.image, "signature.png", ContentFile(process_signature(signatures[user.pk])))
         row.save()
         stored[user.pk] = row
     return [(user, signature_uri(stored[user.pk].image) if user.pk in stored else None) for user in people]

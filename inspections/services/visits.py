@@ -13,7 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from licensing.models import LICENSED_KINDS, Business
 from seedreg.accounts.permissions import require
 from seedreg.audit.services import audited, log_action
+from seedreg.documents.pdf import in_official_language
 from seedreg.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from seedreg.lib.files import save_file
 from seedreg.lib.geo import distance_m, to_wgs84
 from seedreg.regions.station_settings import county_setting
 from seedreg.regulated import service
@@ -145,13 +147,17 @@ def _open_visit(visit, actor):
 @service
 def join_visit(visit: Visit, *, actor, inspector) -> Visit:
     """A second (or third) inspector joins the visit: added by a colleague already on it, or
-    joining from their own phone (``actor`` is ``inspector``). A visit made for a task takes
-    only the task's current inspectors."""
+    joining themselves (``actor`` is ``inspector``: their phone, or the visit's page). A visit
+    made for a task takes only the task's current inspectors; no one joins a visit at a
+    business they must recuse themselves from."""
     _open_visit(visit, actor)
     _field_people(inspector, [])
+    people = list(visit.inspectors.all())
+    if actor.pk != inspector.pk and actor not in people:
+        raise Conflict(_("只有检查组的执法人员可以添加同行执法人员。"), code="not_on_visit",
+                       fields={"inspector": [_("您不在检查组中")]})
     if visit.task_id:
         refuse_unassigned(visit.task, inspector)
-    people = list(visit.inspectors.all())
     if inspector in people:
         raise Conflict(_("%(name)s 已在检查组中。"), code="inspector_repeated", name=inspector.display_name)
     people.append(inspector)
@@ -198,6 +204,11 @@ def guarantee_ends(lot) -> datetime.date | None:
     return months_before(start, -int(lot.guarantee_months))
 
 
+def count_source(visit: Visit) -> str:
+    """How the ledger's count observations name the visit they were made at."""
+    return f"现场检查#{visit.pk}"
+
+
 @service
 def record_stock_count(visit: Visit, *, actor, lot, counted_kg, counted_packages=None):
     """A stock count made at the visit, recorded on the ledger through licensing (a count
@@ -209,7 +220,7 @@ def record_stock_count(visit: Visit, *, actor, lot, counted_kg, counted_packages
         raise InvalidInput(_("流动商贩没有台账，不能清点库存。"), code="count_needs_business")
     observation = ledger_services.record_count_observation(
         actor=actor, business=visit.business, lot=lot, counted_kg=counted_kg, counted_packages=counted_packages,
-        observed_on=timezone.localdate(visit.checked_in_at), source=f"现场检查#{visit.pk}")
+        observed_on=timezone.localdate(visit.checked_in_at), source=count_source(visit))
     if observation.is_flagged:
         item = ChecklistItem.objects.filter(code="stock_count_matches").first()
         kind = item.finding_type if item else FindingType.objects.get(code="stock_mismatch")
@@ -307,6 +318,7 @@ def _dealer_users(business):
 
 
 @service
+@in_official_language
 def close_visit(visit: Visit, *, actor, outcome: str, checked_out_at=None, latitude=None, longitude=None,
                 accuracy_m=None, refusal_account: str = "", rectification_items=(), rectification_days=None,
                 case_summary: str = "", ack_signature: bytes | None = None, ack_refused: bool = False,
@@ -367,7 +379,7 @@ def close_visit(visit: Visit, *, actor, outcome: str, checked_out_at=None, latit
         if ack_signature is not None:
             from ..photos import process_signature
 
-            visit.ack_signature.save("signature.png", ContentFile(process_signature(ack_signature)), save=False)
+            save_file(visit.ack_signature, "signature.png", ContentFile(process_signature(ack_signature)))
         visit.save()
     signers = store_inspector_signatures(inspector_signatures, people=people, region_code=visit.region_code,
                                          signed_at=now, visit=visit)

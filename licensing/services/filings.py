@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from seedreg.accounts.permissions import require
 from seedreg.audit.services import audited, log_action
+from seedreg.documents.pdf import in_official_language
 from seedreg.errors import Conflict, InvalidInput
 from seedreg.regions.station_settings import county_setting
 from seedreg.regulated import service
@@ -88,6 +89,7 @@ def record_filing(business, *, actor, filing_type: str, principal_licence_number
 
 
 @service
+@in_official_language
 def issue_filing_receipt(filing: Filing, *, actor):
     """The signed filing receipt (备案回执) a clerk prints for a dealer who filed on paper."""
     from seedreg.documents.services import issue_document

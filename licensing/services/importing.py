@@ -25,6 +25,7 @@ from seedreg.accounts.permissions import require
 from seedreg.errors import DomainError, InvalidInput
 from seedreg.lib import tabular
 from seedreg.lib.faults import checkpoint
+from seedreg.lib.files import save_file
 from seedreg.outbox.services import enqueue
 from seedreg.regulated import service, service_context
 
@@ -167,7 +168,7 @@ def start_import(*, actor, kind: str, upload, region_code: str | None = None, bu
                     business_id=getattr(business, "pk", None), original_name=upload.name[:200],
                     total_rows=table.estimated_rows())
     upload.seek(0)
-    job.source_file.save(upload.name, upload, save=False)
+    save_file(job.source_file, upload.name, upload)
     job.save()
     enqueue("licensing.tasks.run_import", job.pk, dedup_key=f"import:{job.pk}")
     return job

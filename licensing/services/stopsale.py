@@ -63,6 +63,7 @@ def holders_of(lot) -> list[tuple[Business, object, object, int]]:
 
 
 @service
+@in_official_language
 def issue_stop_sale_order(*, actor, order: StopSaleOrder) -> StopSaleOrder:
     """The chief issues a reviewed order. It takes effect now: every holder found by forward trace
     is frozen for the lot (sales refused naming the order), gets a notice listing the stock they

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from seedreg.accounts.permissions import require
 from seedreg.audit.services import audited, log_action
 from seedreg.errors import Conflict, InvalidInput
+from seedreg.lib.files import save_file
 from seedreg.regulated import service
 
 from .models import IssuedDocument, ServiceRecord
@@ -44,7 +45,7 @@ def _render(document: IssuedDocument, template: str, context: dict) -> None:
         "verification_url": url,
         "qr": qr_svg_data_uri(url),
     })
-    document.pdf.save(f"{document.doc_type}.pdf", ContentFile(pdf), save=False)
+    save_file(document.pdf, f"{document.doc_type}.pdf", ContentFile(pdf))
     document.save(update_fields=["pdf"])
 
 
@@ -107,7 +108,7 @@ def record_service(document: IssuedDocument, *, method: str, served_at: datetime
                            recipient_user=recipient_user, recipient_label=recipient_label, notes=notes,
                            acknowledged_at=acknowledged_at, recorded_by=actor if getattr(actor, "pk", None) else None)
     if signature is not None:
-        record.signature.save("signature.png", signature, save=False)
+        save_file(record.signature, "signature.png", signature)
     record.save()
     log_action(record, "documents.service.recorded", actor=actor, parent=document.source or document)
     return record

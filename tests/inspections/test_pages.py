@@ -63,9 +63,10 @@ def station_urls(w):
 
 
 PUBLIC = {"public_index", "public_draw"}
-# The forms for doing a visit: tested in test_visit_forms.py and tests/test_permission_matrix.py.
+# The forms for doing a visit: tested in test_visit_forms.py, test_visit_join_and_count.py and
+# tests/test_permission_matrix.py.
 VISIT_FORMS = {"visit_start", "task_visit_start", "peddler_visit", "visit_checklist", "finding_create",
-               "sampling_create", "visit_close", "rectification_conclude"}
+               "sampling_create", "visit_close", "rectification_conclude", "visit_join", "stock_count"}
 
 
 def test_every_url_has_a_permission_row(world):

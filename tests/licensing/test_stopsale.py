@@ -95,3 +95,17 @@ def test_lifting_needs_a_reason_is_audited_and_unfreezes(three_holders, clerk, c
     assert selectors.lots_under_stop_sale(shop) == set()
     with pytest.raises(Conflict):
         services.lift_stop_sale_order(actor=chief, order=order, reason="再解除一次")
+
+
+def test_an_order_issued_by_a_chief_reading_english_is_chinese(three_holders, clerk, chief, lot):
+    from django.utils import translation
+    from pypdf import PdfReader
+
+    with translation.override("en"):
+        order = issued_order(clerk, chief, lot)
+    with order.document.pdf.open("rb") as f:
+        text = "".join(page.extract_text() for page in PdfReader(f).pages)
+    assert "停止销售" in text and "劣种子" in text and "Stop" not in text
+    for dealer in three_holders.values():
+        notice = dealer.notifications.get(category="stop_sale")
+        assert notice.title.startswith("停止销售通知") and "请妥善封存" in notice.body
