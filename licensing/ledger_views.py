@@ -229,7 +229,7 @@ def stop_sale_notice(request, pk):
 def stop_sale_served(request, pk):
     holder = _holder(request, pk)
     require(request.user, "licensing.serve_stop_sale", holder.order)
-    form = StopSaleServedForm(request.POST or None, request.FILES or None,
+    form = StopSaleServedForm(posted(request), posted_files(request),
                               initial={"served_by": request.user.display_name, "recipient_name": holder.business.name,
                                        "served_at": timezone.localtime().replace(second=0, microsecond=0)})
 
