@@ -15,7 +15,11 @@ const BATCH_SIZE = 100;  // the API's limit per request
 const SYNCED_KINDS = ["visit", "visit_join", "finding", "sampling", "complaint_follow_up", "rectification_review"];
 const STATUS_OF = {created: "accepted", applied: "accepted", already_had: "already"};
 
-let running = null;
+// The server answers "in progress" for an object that waits on another not there yet (a
+// colleague's check-in a join needs): tried again after this long while the app is open.
+const RETRY_IN_PROGRESS_MS = 60_000;
+
+let running = null, retry = null;
 const progress = {phase: "", done: 0, total: 0, error: ""};
 
 function report(fields) {
@@ -174,6 +178,9 @@ async function runSync() {
     await refreshChanges();
     report({phase: "同步完成", error: "", done: 0, total: 0});
     await db.kv.set("last_synced", new Date().toISOString());
+    if (!retry && (await outbox.list()).some((r) => r.status === "in_progress")) {
+      retry = setTimeout(() => { retry = null; startSync(); }, RETRY_IN_PROGRESS_MS);
+    }
   } catch (err) {
     report({phase: "同步中断", error: err.offline ? "无网络，有信号时自动继续" : err.message});
   }
