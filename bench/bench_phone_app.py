@@ -114,8 +114,18 @@ def throttled(page):
     return cdp
 
 
+# The shell's CSP has no 'unsafe-eval', which Playwright's wait_for_function polls with: wait on
+# a selector, or poll with evaluate (run through the DevTools protocol, outside the CSP).
+def wait_until(page, expression, timeout_s=120):
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise TimeoutError(expression)
+        time.sleep(0.1)
+
+
 def ready_ms(page):
-    page.wait_for_function("document.documentElement.dataset.ready", timeout=120000)
+    page.wait_for_selector("html[data-ready]", state="attached", timeout=120000)
     return page.evaluate("performance.getEntriesByType('navigation')[0].startTime + "
                          "Number(document.documentElement.dataset.ready)")
 
@@ -126,7 +136,7 @@ def log_in(page, url, username, password):
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_selector("#route .task", timeout=60000)
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_until(page, "navigator.serviceWorker.controller !== null")
 
 
 # The day's work, written by the app's own modules as its screens would.
