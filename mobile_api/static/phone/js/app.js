@@ -77,7 +77,8 @@ const today = () => new Date().toLocaleDateString("sv-SE");
 async function homeScreen() {
   const [data, profile, last, records] = await Promise.all([kv.get("download"), kv.get("profile"), kv.get("last_synced"), outbox.list()]);
   const visitByTask = Object.fromEntries(records.filter((r) => r.kind === "visit" && r.data.task_id).map((r) => [r.data.task_id, r]));
-  const joinByTask = Object.fromEntries(records.filter((r) => r.kind === "visit_join").map((r) => [r.data.task_id, r]));
+  const joinByTask = Object.fromEntries(records.filter((r) => r.kind === "visit_join" && !["rejected", "conflict"].includes(r.status))
+    .map((r) => [r.data.task_id, r]));
   const tasks = data?.tasks || [];
   const todays = tasks.filter((t) => !t.planned_on || t.planned_on <= today());
   const later = tasks.filter((t) => t.planned_on && t.planned_on > today());
@@ -146,8 +147,10 @@ async function taskScreen(id) {
   const records = await outbox.list();
   const visit = records.find((r) => r.kind === "visit" && r.data.task_id === task.id);
   // Joined from this phone (the colleague checked in on theirs): no second check-in here,
-  // unless the server refused the join (task reassigned or done meanwhile).
-  const join = records.find((r) => r.kind === "visit_join" && r.data.task_id === task.id);
+  // unless the server refused the join (task reassigned or done meanwhile). The latest join
+  // counts: one refused can be tried again.
+  const join = records.filter((r) => r.kind === "visit_join" && r.data.task_id === task.id)
+    .sort((a, b) => b.created_at.localeCompare(a.created_at))[0];
   const joined = join && !["rejected", "conflict"].includes(join.status);
   const pair = task.inspectors.length > 1;
   const view = show(html`
