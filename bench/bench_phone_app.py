@@ -11,9 +11,10 @@ phone, and the evening sync of a day's work, against gunicorn on loopback.
    data-ready). Cold (first visit, empty cache) and warm (logged in, shell from the service
    worker, the day's route drawn from IndexedDB).
 3. Sync of a day's work, unthrottled: 20 visits (check-in, checklist with one failure, a finding
-   with 3 photos of 1600×1200, a signature, check-out with a rectification order) = 20 visits +
-   20 findings + 60 photos + 20 signatures, written into the app's own outbox with its own
-   modules, then sent by its own sync (batch + one request per file). Checked in the database.
+   with 3 photos of 1600×1200, the business's signature and both inspectors' own, check-out with
+   a rectification order) = 20 visits + 20 findings + 60 photos + 60 signatures, written into the
+   app's own outbox with its own modules, then sent by its own sync (batch + one request per
+   file). Checked in the database.
 
 Generates its own county data (20 shops with tasks for an inspector pair) on each run."""
 
@@ -113,8 +114,18 @@ def throttled(page):
     return cdp
 
 
+# The shell's CSP has no 'unsafe-eval', which Playwright's wait_for_function polls with: wait on
+# a selector, or poll with evaluate (run through the DevTools protocol, outside the CSP).
+def wait_until(page, expression, timeout_s=120):
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise TimeoutError(expression)
+        time.sleep(0.1)
+
+
 def ready_ms(page):
-    page.wait_for_function("document.documentElement.dataset.ready", timeout=120000)
+    page.wait_for_selector("html[data-ready]", state="attached", timeout=120000)
     return page.evaluate("performance.getEntriesByType('navigation')[0].startTime + "
                          "Number(document.documentElement.dataset.ready)")
 
@@ -125,11 +136,11 @@ def log_in(page, url, username, password):
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_selector("#route .task", timeout=60000)
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_until(page, "navigator.serviceWorker.controller !== null")
 
 
 # The day's work, written by the app's own modules as its screens would.
-DAY_JS = """async ({visits, partner}) => {
+DAY_JS = """async ({visits, pair}) => {
   const outbox = await import("/static/phone/js/outbox.js");
   const db = await import("/static/phone/js/db.js");
   const download = await db.kv.get("download");
@@ -160,14 +171,24 @@ DAY_JS = """async ({visits, partner}) => {
         latitude: task.business.latitude, longitude: task.business.longitude, accuracy_m: 15, width: 1600, height: 1200})).uuid);
     }
     await outbox.update(finding.uuid, (d) => ({...d, photos}));
-    const sig = new OffscreenCanvas(600, 200), s = sig.getContext("2d");
-    s.fillStyle = "#fff"; s.fillRect(0, 0, 600, 200); s.strokeStyle = "#000"; s.lineWidth = 3;
-    s.beginPath(); s.moveTo(20, 150); for (let x = 20; x < 580; x += 20) s.lineTo(x, 100 + 50 * Math.sin(x / 30 + task.id)); s.stroke();
-    const signature = await outbox.addFile(visit.uuid, "signature", await sig.convertToBlob({type: "image/png"}), {name: "signature.png", taken_at: new Date().toISOString()});
+    const drawn = (seed) => {  // a signature pad's PNG, a stroke of its own per signer
+      const sig = new OffscreenCanvas(600, 200), s = sig.getContext("2d");
+      s.fillStyle = "#fff"; s.fillRect(0, 0, 600, 200); s.strokeStyle = "#000"; s.lineWidth = 3;
+      s.beginPath(); s.moveTo(20, 150); for (let x = 20; x < 580; x += 20) s.lineTo(x, 100 + 50 * Math.sin(x / 30 + seed)); s.stroke();
+      return sig.convertToBlob({type: "image/png"});
+    };
+    const signature = await outbox.addFile(visit.uuid, "signature", await drawn(task.id), {name: "signature.png", taken_at: new Date().toISOString()});
+    // Both inspectors sign the visit record and the order on the phone, as the station's pages.
+    const inspectorSignatures = [];
+    for (const id of pair) {
+      const file = await outbox.addFile(visit.uuid, "signature", await drawn(task.id + id * 0.37), {name: `inspector-${id}.png`, taken_at: new Date().toISOString()});
+      inspectorSignatures.push({inspector_id: id, file_uuid: file.uuid});
+    }
     await outbox.update(visit.uuid, (d) => ({...d,
       answers: Object.fromEntries(codes.map((c, i) => [c, i === 0 ? ["no", "台账不全"] : ["yes", ""]])),
       outcome: "rectification", refusal_account: "", rectification_items: [], rectification_days: 10, case_summary: "",
-      ack_refused: false, ack_note: "", ack_signature_file: signature.uuid, record_serial_number: null,
+      ack_refused: false, ack_note: "", ack_signature_file: signature.uuid, inspector_signatures: inspectorSignatures,
+      record_serial_number: null,
       order_serial_number: null, checked_out_at: new Date().toISOString(),
       checkout: {latitude: task.business.latitude, longitude: task.business.longitude, accuracy_m: 15}}));
   }
@@ -176,11 +197,11 @@ DAY_JS = """async ({visits, partner}) => {
 
 
 def main():
+    global PORT  # start_server reads it
     parser = argparse.ArgumentParser()
     parser.add_argument("--visits", type=int, default=20)
     parser.add_argument("--port", type=int, default=PORT)
     args = parser.parse_args()
-    global PORT  # start_server reads it
     PORT = args.port
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings_bench"
     setup("bench.settings_bench")
@@ -189,7 +210,7 @@ def main():
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)  # gunicorn serves them through whitenoise
-    username, password, _pair = make_day(args.visits)
+    username, password, pair = make_day(args.visits)
     url = f"http://localhost:{PORT}"
     server = start_server(url)
     try:
@@ -228,7 +249,7 @@ def main():
             page = context.new_page()
             page.goto(f"{url}/m/")
             page.wait_for_selector("#route .task")
-            photo_bytes = page.evaluate(DAY_JS, {"visits": args.visits, "partner": None})
+            photo_bytes = page.evaluate(DAY_JS, {"visits": args.visits, "pair": pair})
             uploads = []
             page.on("request", lambda r: uploads.append(r.url) if r.url.endswith("/files") else None)
             started = time.perf_counter()
@@ -238,14 +259,15 @@ def main():
                                   "({records: (await o.list()).map((r) => r.status), files: (await o.allFiles()).filter((f) => f.uploaded).length}))")
             browser.close()
         connection.close()
-        from inspections.models import Photo, Visit
+        from inspections.models import InspectorSignature, Photo, Visit
 
         closed = Visit.objects.filter(status="closed", task__inspectors__username=username).distinct().count()
         photos = Photo.objects.filter(finding__visit__task__inspectors__username=username).distinct().count()
+        signed = InspectorSignature.objects.filter(visit__task__inspectors__username=username).distinct().count()
         print(f"\n3. sync of a day's work ({args.visits} visits, {3 * args.visits} photos of 1600×1200 totalling "
-              f"{photo_bytes / 1e6:.1f} MB, {args.visits} signatures), local gunicorn 2×4, "
-              f"{connection.vendor}: {elapsed:.1f} s; {len(uploads)} file requests; "
-              f"server: {closed} visits closed, {photos} photos; phone: "
+              f"{photo_bytes / 1e6:.1f} MB, {args.visits} business and {2 * args.visits} inspector signatures), "
+              f"local gunicorn 2×4, {connection.vendor}: {elapsed:.1f} s; {len(uploads)} file requests; "
+              f"server: {closed} visits closed, {photos} photos, {signed} inspector signatures; phone: "
               f"{json.dumps({s: state['records'].count(s) for s in set(state['records'])})}, {state['files']} files uploaded")
     finally:
         server.terminate()

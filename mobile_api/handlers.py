@@ -165,23 +165,19 @@ def apply_visit(actor, item, head) -> Applied:
     missing = []
     if data.checkout is not None and visit.status == Visit.Status.OPEN:
         out = data.checkout
-        signature = None
-        if out.ack_signature_file is not None:
-            upload = UploadedFile.objects.filter(uuid=out.ack_signature_file, object_uuid=item.uuid).first()
-            if upload is None:
-                raise WaitingForFiles([out.ack_signature_file])
-            signature = _read(upload)
+        images = _signature_files(item, [out.ack_signature_file, *(s.file_uuid for s in out.inspector_signatures)])
         inspections.close_visit(
             visit, actor=actor, outcome=out.outcome, checked_out_at=out.checked_out_at,
             latitude=out.position.latitude if out.position else None,
             longitude=out.position.longitude if out.position else None,
             accuracy_m=out.position.accuracy_m if out.position else None, refusal_account=out.refusal_account,
             rectification_items=out.rectification_items, rectification_days=out.rectification_days,
-            case_summary=out.case_summary, ack_signature=signature, ack_refused=out.ack_refused,
-            ack_note=out.ack_note, record_serial_number=out.record_serial_number,
-            order_serial_number=out.order_serial_number)
-        if out.ack_signature_file is not None:
-            _mark_attached(out.ack_signature_file, visit.pk)
+            case_summary=out.case_summary, ack_signature=images.get(out.ack_signature_file),
+            ack_refused=out.ack_refused, ack_note=out.ack_note, record_serial_number=out.record_serial_number,
+            order_serial_number=out.order_serial_number,
+            inspector_signatures=_by_inspector(out.inspector_signatures, images))
+        for file_uuid in images:
+            _mark_attached(file_uuid, visit.pk)
         changed_since_start = True
     elif data.checkout is not None and visit.status == Visit.Status.CLOSED and head is not None:
         pass  # already checked out by an earlier revision: nothing new to apply
@@ -241,22 +237,19 @@ def apply_sampling(actor, item, head) -> Applied:
         lot = SeedLot.objects.filter(pk=data.lot_id).first()
         if lot is None:
             raise NotFound()
-    signature = None
-    if data.business_signature_file is not None:
-        upload = UploadedFile.objects.filter(uuid=data.business_signature_file, object_uuid=item.uuid).first()
-        if upload is None:
-            raise WaitingForFiles([data.business_signature_file])
-        signature = _read(upload)
+    images = _signature_files(item, [data.business_signature_file, *(s.file_uuid for s in data.inspector_signatures)])
     record = inspections.record_sampling(
         visit, actor=actor, lot=lot, crop=data.crop_code or None, lot_number=data.lot_number,
         variety_name=data.variety_name, producer_name=data.producer_name, label=data.label,
         lot_size_kg=data.lot_size_kg, packages=data.packages, test_seals=data.test_seals,
         backup_seals=data.backup_seals, backup_kept_at=data.backup_kept_at,
         sample_quantity_g=data.sample_quantity_g, business_signer=data.business_signer,
-        business_signature=signature, business_refused_to_sign=data.business_refused_to_sign,
-        sampled_at=data.sampled_at, serial_number=data.serial_number, client_uuid=item.uuid)
-    if data.business_signature_file is not None:
-        _mark_attached(data.business_signature_file, record.pk)
+        business_signature=images.get(data.business_signature_file),
+        business_refused_to_sign=data.business_refused_to_sign, sampled_at=data.sampled_at,
+        serial_number=data.serial_number, client_uuid=item.uuid,
+        inspector_signatures=_by_inspector(data.inspector_signatures, images))
+    for file_uuid in images:
+        _mark_attached(file_uuid, record.pk)
     return Applied(server_id=record.pk, region_code=record.region_code)
 
 
@@ -368,6 +361,23 @@ def apply_rectification_conclusion(actor, item, head) -> Applied:
 def _read(upload: UploadedFile) -> bytes:
     with upload.content.open("rb") as f:
         return f.read()
+
+
+def _signature_files(item, file_uuids) -> dict:
+    """The signature images an object names ({file UUID: bytes}; None entries skipped), each
+    uploaded for this object; WaitingForFiles naming every one the server has not received."""
+    wanted = list(dict.fromkeys(u for u in file_uuids if u is not None))
+    uploads = {u.uuid: u for u in UploadedFile.objects.filter(uuid__in=wanted, object_uuid=item.uuid)}
+    missing = [u for u in wanted if u not in uploads]
+    if missing:
+        raise WaitingForFiles(missing)
+    return {u: _read(uploads[u]) for u in wanted}
+
+
+def _by_inspector(signatures, images) -> dict:
+    """{inspector id: image bytes}, as the services take the inspectors' own signatures (they
+    refuse a signer who is not one of the document's inspectors)."""
+    return {s.inspector_id: images[s.file_uuid] for s in signatures}
 
 
 def _mark_attached(file_uuid, server_id):

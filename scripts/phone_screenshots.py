@@ -5,8 +5,9 @@
 Makes a fresh day (bench/bench_phone_app.py's builder, plus a complaint to follow up and a
 rectification order to re-check), serves it with gunicorn on loopback and walks one visit:
 login, route, business, checklist, finding with photo, sampling with the business's signature,
-check-out, complaint follow-up, rectification conclusion, offline outbox, sync answers,
-seed-bag scan. Writes docs/phone-app/*.png."""
+check-out with both inspectors' own signatures, joining the colleague's visit at another shop,
+complaint follow-up, rectification conclusion, offline outbox, sync answers, seed-bag scan.
+Writes docs/phone-app/*.png."""
 
 import argparse
 import datetime
@@ -50,15 +51,20 @@ def add_follow_ups(pair_ids):
                             ack_note="负责人外出，店员拒签")
     follow_up = Task.objects.get(rectification=RectificationOrder.objects.get(visit=visit))
     inspections.plan_task_day(follow_up, actor=clerk, day=today)
+    # The colleague has checked in on their own phone at shop 1: the phone joins that visit.
+    colleague = Task.objects.get(inspectors=pair[0], business__name__endswith="-1种子门市部")
+    inspections.start_visit(actor=pair[1], task=colleague)
 
 
-def sign(page, selector):
-    page.locator(selector).scroll_into_view_if_needed()
-    box = page.locator(selector).bounding_box()
+def sign(page, pad, hand=0):
+    """Draw on a pad (a selector or a locator); each ``hand`` a stroke of its own."""
+    pad = page.locator(pad) if isinstance(pad, str) else pad
+    pad.scroll_into_view_if_needed()
+    box = pad.bounding_box()
     page.mouse.move(box["x"] + 30, box["y"] + 100)
     page.mouse.down()
     for step in range(1, 16):
-        page.mouse.move(box["x"] + 30 + step * 18, box["y"] + 100 - (step % 4) * 18)
+        page.mouse.move(box["x"] + 30 + step * (18 - 2 * hand), box["y"] + 100 - (step % (4 + hand)) * 18)
     page.mouse.up()
 
 
@@ -127,13 +133,25 @@ def main():
             page.fill("input[name=business_signer]", "王经理")
             sign(page, "#business-signature")
             shot("06-sampling")
+            for hand, box in enumerate(page.locator("#sample .inspector-signature canvas").all(), 1):
+                sign(page, box, hand)
             page.click("#sample button.primary")
             page.wait_for_selector("#close")
             page.select_option("select[name=outcome]", "rectification")
             sign(page, "#signature")
             shot("07-checkout")
+            for hand, box in enumerate(page.locator("#close .inspector-signature canvas").all(), 1):
+                sign(page, box, hand)
+            page.locator("#close #inspector-signatures legend").scroll_into_view_if_needed()
+            shot("14-inspector-signatures")
             page.click("#close button.big")
             page.wait_for_selector("#route")
+            page.click("#route .task:has-text('-1种子门市部')")
+            page.wait_for_selector("#join-visit")
+            shot("13-join-visit")
+            page.click("#join-visit")
+            page.wait_for_selector("#joined")
+            page.goto(f"{url}/m/#/")
             page.click("#route .task:has-text('投诉举报')")
             page.click("#complaint-follow-up")
             page.fill("textarea[name=found]", "现场抽查同批次郑单958（批号ZD2026-001），标签发芽率85%；门市部未留存购种凭证")

@@ -38,6 +38,21 @@ class ChecklistEntry(Schema):
     note: Text(200) = ""
 
 
+class InspectorSignature(Schema):
+    inspector_id: int = Field(..., ge=1, le=2**62, description="签名的执法人员")
+    file_uuid: UUID = Field(..., description="签名图片文件的编号（先用 POST /files 上传，归属本对象）")
+
+
+InspectorSignatures = Annotated[list[InspectorSignature], Field(
+    default_factory=list, max_length=5, description="执法人员本人签名（各一张；文书的审核签字）")]
+
+
+def _one_signature_each(signatures):
+    ids = [s.inspector_id for s in signatures]
+    if len(ids) != len(set(ids)):
+        raise ValueError(_("每名执法人员只能签名一次"))
+
+
 class Checkout(Schema):
     checked_out_at: Timestamp
     position: Position | None = None
@@ -51,6 +66,12 @@ class Checkout(Schema):
     ack_note: Text(200) = ""
     record_serial_number: SerialNumber | None = Field(None, description="现场检查笔录编号（取自预留编号段）")
     order_serial_number: SerialNumber | None = Field(None, description="责令整改通知书编号（取自预留编号段）")
+    inspector_signatures: InspectorSignatures
+
+    @model_validator(mode="after")
+    def _signers_unique(self):
+        _one_signature_each(self.inspector_signatures)
+        return self
 
 
 class VisitData(Schema):
@@ -95,6 +116,12 @@ class SamplingData(Schema):
     business_refused_to_sign: bool = False
     sampled_at: Timestamp | None = None
     serial_number: SerialNumber | None = Field(None, description="抽样单编号（取自预留编号段）")
+    inspector_signatures: InspectorSignatures
+
+    @model_validator(mode="after")
+    def _signers_unique(self):
+        _one_signature_each(self.inspector_signatures)
+        return self
 
 
 class VisitJoinData(Schema):

@@ -118,13 +118,16 @@ def jpeg(n=1, width=4000, height=3000) -> bytes:
     return out.getvalue()
 
 
-def sign(page, pad="#signature"):
+def sign(page, pad="#signature", hand=0):
+    """Draw a stroke on the pad; each ``hand`` draws a different one (the server keeps one copy
+    of identical images per object, and two people's signatures are never pixel-identical)."""
     page.locator(pad).scroll_into_view_if_needed()
     box = page.locator(pad).bounding_box()
-    page.mouse.move(box["x"] + 20, box["y"] + 40)
+    top = box["y"] + 40 + 10 * hand
+    page.mouse.move(box["x"] + 20, top)
     page.mouse.down()
     for step in range(1, 12):
-        page.mouse.move(box["x"] + 20 + step * 20, box["y"] + 40 + (step % 3) * 25)
+        page.mouse.move(box["x"] + 20 + step * 20, top + (step % 3) * 25)
     page.mouse.up()
 
 

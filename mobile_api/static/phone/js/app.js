@@ -9,7 +9,7 @@ import * as outbox from "./outbox.js";
 import {scanScreen} from "./scan.js";
 import {startSync, syncScreen} from "./sync.js";
 import {fmtDate, fmtTime, formData, html, show, showErrors, toast} from "./ui.js";
-import {peddlerScreen, sampleScreen, startVisitForTask, visitScreen} from "./visit.js";
+import {joinVisitForTask, peddlerScreen, sampleScreen, serverAnswer, startVisitForTask, visitScreen} from "./visit.js";
 
 const kv = db.kv;
 
@@ -77,6 +77,8 @@ const today = () => new Date().toLocaleDateString("sv-SE");
 async function homeScreen() {
   const [data, profile, last, records] = await Promise.all([kv.get("download"), kv.get("profile"), kv.get("last_synced"), outbox.list()]);
   const visitByTask = Object.fromEntries(records.filter((r) => r.kind === "visit" && r.data.task_id).map((r) => [r.data.task_id, r]));
+  const joinByTask = Object.fromEntries(records.filter((r) => r.kind === "visit_join" && !["rejected", "conflict"].includes(r.status))
+    .map((r) => [r.data.task_id, r]));
   const tasks = data?.tasks || [];
   const todays = tasks.filter((t) => !t.planned_on || t.planned_on <= today());
   const later = tasks.filter((t) => t.planned_on && t.planned_on > today());
@@ -95,11 +97,11 @@ async function homeScreen() {
     </section>
     <h2>今日路线 <small id="here" class="muted">正在定位…</small></h2>
     <ol id="route" class="list">${todays.length ? "" : html`<li class="muted">今日没有任务。</li>`}</ol>
-    ${later.length ? html`<h2>之后几天</h2><ul class="list">${later.map((t) => taskItem(t, null, visitByTask[t.id]))}</ul>` : ""}
+    ${later.length ? html`<h2>之后几天</h2><ul class="list">${later.map((t) => taskItem(t, null, visitByTask[t.id], joinByTask[t.id]))}</ul>` : ""}
     <p class="muted small">版本 ${window.PHONE.version}</p>`);
   const draw = (here) => {
     view.querySelector("#route").innerHTML = todays.length
-      ? orderByDistance(todays, here).map(({task, fromHere}) => String(taskItem(task, fromHere, visitByTask[task.id]))).join("")
+      ? orderByDistance(todays, here).map(({task, fromHere}) => String(taskItem(task, fromHere, visitByTask[task.id], joinByTask[task.id]))).join("")
       : '<li class="muted">今日没有任务。</li>';
   };
   draw(null);
@@ -124,7 +126,7 @@ async function homeScreen() {
   });
 }
 
-function taskItem(t, fromHere, visit) {
+function taskItem(t, fromHere, visit, join) {
   const stopSale = t.stop_sale_lots.length;
   return html`<li><a class="task" href="#/task/${t.id}">
     <b>${t.business.name}</b>
@@ -132,7 +134,8 @@ function taskItem(t, fromHere, visit) {
     <span>${t.business.address}</span>
     <span>${fromHere != null ? html`距此 <b class="distance">${formatDistance(fromHere)}</b>` : ""}
       ${stopSale ? html`<em class="alert">停售批次 ${stopSale}</em>` : ""}
-      ${visit ? html`<em class="tag">${visit.data.checked_out_at ? "已检查" : "检查中"}</em>` : ""}</span>
+      ${visit ? html`<em class="tag">${visit.data.checked_out_at ? "已检查" : "检查中"}</em>` : ""}
+      ${join && !visit ? html`<em class="tag">已加入同事的检查</em>` : ""}</span>
   </a></li>`;
 }
 
@@ -141,7 +144,15 @@ async function taskScreen(id) {
   const task = data?.tasks.find((t) => String(t.id) === id);
   if (!task) { show(html`<p class="card">没有这个任务（可能已改派或完成）。<a href="#/">返回</a></p>`); return; }
   const b = task.business;
-  const visit = (await outbox.list()).find((r) => r.kind === "visit" && r.data.task_id === task.id);
+  const records = await outbox.list();
+  const visit = records.find((r) => r.kind === "visit" && r.data.task_id === task.id);
+  // Joined from this phone (the colleague checked in on theirs): no second check-in here,
+  // unless the server refused the join (task reassigned or done meanwhile). The latest join
+  // counts: one refused can be tried again.
+  const join = records.filter((r) => r.kind === "visit_join" && r.data.task_id === task.id)
+    .sort((a, b) => b.created_at.localeCompare(a.created_at))[0];
+  const joined = join && !["rejected", "conflict"].includes(join.status);
+  const pair = task.inspectors.length > 1;
   const view = show(html`
     <section class="card">
       <h1>${b.name}</h1>
@@ -157,7 +168,11 @@ async function taskScreen(id) {
       ${task.rectification_id && task.rectification_orders.some((o) => o.id === task.rectification_id)
         ? html`<a class="button big" id="rectification-conclusion" href="#/rectification/${task.id}">整改复查结论</a>` : ""}
       ${visit ? html`<a class="button primary big" href="#/visit/${visit.uuid}">继续检查</a>`
-              : html`<button id="checkin" class="primary big">签到，开始检查</button>`}
+              : joined ? "" : html`<button id="checkin" class="primary big">签到，开始检查</button>`}
+      ${join ? html`<div id="joined"><p>已加入同事的检查（${fmtTime(join.data.joined_at)}）
+          <b class="status ${join.status}">${outbox.STATUS[join.status]}</b></p>${serverAnswer(join)}</div>` : ""}
+      ${!visit && !joined && pair ? html`<button id="join-visit" class="big">加入同事的检查</button>
+        <p class="muted small">同事已在其手机上签到的，点此加入其检查，不必再签到；由签到的手机签退。</p>` : ""}
     </section>
     ${task.stop_sale_lots.length ? html`<section class="card alert-card"><h2>停售批次</h2><ul>
       ${task.stop_sale_lots.map((l) => html`<li class="stop-sale"><b>${l.variety}</b> 批号 ${l.lot_number} · ${l.producer} · 库存 ${l.quantity_kg} 千克</li>`)}
@@ -174,6 +189,12 @@ async function taskScreen(id) {
       <li class="${l.under_stop_sale ? "stop-sale" : ""}"><b>${l.crop} ${l.variety}</b> 批号 ${l.lot_number}${l.under_stop_sale ? html` <em class="alert">停售</em>` : ""}<br>
       <span class="muted">${l.producer} · 库存 ${l.quantity_kg} 千克</span></li>`)}</ul>` : html`<p class="muted">台账中无库存</p>`}</section>`);
   view.querySelector("#checkin")?.addEventListener("click", (e) => startVisitForTask(task, e.target));
+  view.querySelector("#join-visit")?.addEventListener("click", async (e) => {
+    e.target.disabled = true;
+    await joinVisitForTask(task);
+    toast("已加入同事的检查（本机），有信号时上传");
+    taskScreen(id);
+  });
 }
 
 async function outboxBadge() {

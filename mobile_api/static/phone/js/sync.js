@@ -12,10 +12,14 @@ const ENDPOINTS = {batch: "/sync", file: "/files"};
 
 const BATCH_SIZE = 100;  // the API's limit per request
 // The object types POST /sync accepts.
-const SYNCED_KINDS = ["visit", "finding", "sampling", "complaint_follow_up", "rectification_review"];
+const SYNCED_KINDS = ["visit", "visit_join", "finding", "sampling", "complaint_follow_up", "rectification_review"];
 const STATUS_OF = {created: "accepted", applied: "accepted", already_had: "already"};
 
-let running = null;
+// The server answers "in progress" for an object that waits on another not there yet (a
+// colleague's check-in a join needs): tried again after this long while the app is open.
+const RETRY_IN_PROGRESS_MS = 60_000;
+
+let running = null, retry = null;
 const progress = {phase: "", done: 0, total: 0, error: ""};
 
 function report(fields) {
@@ -44,7 +48,8 @@ function visitData(d, me) {
       refusal_account: d.refusal_account, rectification_items: d.rectification_items,
       rectification_days: d.rectification_days, case_summary: d.case_summary,
       ack_signature_file: d.ack_signature_file, ack_refused: d.ack_refused, ack_note: d.ack_note,
-      record_serial_number: d.record_serial_number, order_serial_number: d.order_serial_number} : null,
+      record_serial_number: d.record_serial_number, order_serial_number: d.order_serial_number,
+      inspector_signatures: d.inspector_signatures || []} : null,
   };
 }
 
@@ -54,13 +59,14 @@ function samplingData(d) {
           test_seals: d.test_seal_numbers, backup_seals: d.backup_seal_numbers, backup_kept_at: d.backup_kept_at,
           sample_quantity_g: d.sample_quantity_g, business_signer: d.business_signer,
           business_refused_to_sign: d.business_refused_to_sign, business_signature_file: d.business_signature_file ?? null,
-          sampled_at: d.sampled_at, serial_number: d.serial_number};
+          sampled_at: d.sampled_at, serial_number: d.serial_number, inspector_signatures: d.inspector_signatures || []};
 }
 
 function wire(record, revision, me) {
   const d = revision.data;
   const data = {
     visit: () => visitData(d, me),
+    visit_join: () => ({task_id: d.task_id, joined_at: d.joined_at}),
     finding: () => ({visit_uuid: d.visit_uuid, finding_type: d.finding_type, description: d.description,
                      checklist_item: d.checklist_item, photos: d.photos}),
     sampling: () => samplingData(d),
@@ -172,19 +178,22 @@ async function runSync() {
     await refreshChanges();
     report({phase: "同步完成", error: "", done: 0, total: 0});
     await db.kv.set("last_synced", new Date().toISOString());
+    if (!retry && (await outbox.list()).some((r) => r.status === "in_progress")) {
+      retry = setTimeout(() => { retry = null; startSync(); }, RETRY_IN_PROGRESS_MS);
+    }
   } catch (err) {
     report({phase: "同步中断", error: err.offline ? "无网络，有信号时自动继续" : err.message});
   }
 }
 
 const FLAGS = {outside_geofence: "签到位置偏离登记地址超出本县允许半径", poor_accuracy: "签到定位精度不足"};
-const KIND_LABELS = {visit: "检查", finding: "检查发现", sampling: "抽样", complaint_follow_up: "投诉复查",
+const KIND_LABELS = {visit: "检查", visit_join: "加入同事的检查", finding: "检查发现", sampling: "抽样", complaint_follow_up: "投诉复查",
                      rectification_review: "整改复查结论"};
-const describe = (r) => ({visit: () => r.data.business_name, finding: () => r.data.description,
+const describe = (r) => ({visit: () => r.data.business_name, visit_join: () => r.data.business_name, finding: () => r.data.description,
                           sampling: () => `${r.data.variety_name} ${r.data.lot_number}`,
                           complaint_follow_up: () => `${r.data.business_name}：${r.data.found}`,
                           rectification_review: () => `${r.data.business_name}：${r.data.rectified ? "已整改" : "逾期未整改"}`}[r.kind]());
-const screenOf = (r) => ({visit: `#/visit/${r.uuid}`, complaint_follow_up: `#/complaint/${r.data.task_id}`,
+const screenOf = (r) => ({visit: `#/visit/${r.uuid}`, visit_join: `#/task/${r.data.task_id}`, complaint_follow_up: `#/complaint/${r.data.task_id}`,
                           rectification_review: `#/rectification/${r.data.task_id}`}[r.kind] || `#/visit/${r.data.visit_uuid}`);
 
 export async function syncScreen() {

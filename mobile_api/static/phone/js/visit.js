@@ -39,6 +39,12 @@ export async function startVisitForTask(task, button) {
   location.hash = `#/visit/${visit.uuid}`;
 }
 
+// The second inspector of the pair joins, from this phone, the visit the colleague checked in
+// on theirs (the API's visit_join, by task): queued like any object; the server answers when
+// the colleague's check-in has reached it (until then: in progress, retried on the next sync).
+export const joinVisitForTask = (task) => outbox.create("visit_join", {
+  task_id: task.id, business_name: task.business.name, joined_at: new Date().toISOString()});
+
 export async function peddlerScreen() {
   const profile = await kv.get("profile");
   const partners = profile?.partners || [];
@@ -98,6 +104,50 @@ export function serverAnswer(record) {
     ${Object.entries(a.fields || {}).map(([k, v]) => html`<br>${k}：${v.join("；")}`)}</p>`;
 }
 
+// Everyone this phone knows by name who may be on the visit: my partners and the task's pair.
+function knownPeople(visit, data, profile) {
+  const people = [...(profile?.partners || [])];
+  const task = data?.tasks.find((t) => t.id === visit.data.task_id);
+  for (const p of task?.inspectors || []) if (!people.some((x) => x.id === p.id) && p.id !== profile?.id) people.push(p);
+  return people;
+}
+
+// The visit's inspectors, me first: each signs the on-site documents on this phone (their
+// signatures are the documents' review, as on the station's pages).
+function signers(visit, people, profile) {
+  const me = profile ? [{id: profile.id, name: profile.name}] : [];
+  return [...me, ...people.filter((p) => visit.data.inspectors.includes(p.id) && p.id !== profile?.id)];
+}
+
+function inspectorSignatureFields(people) {
+  return html`<fieldset id="inspector-signatures"><legend>执法人员签名</legend>
+    <p class="muted small">每名执法人员在此本人签名，作为文书的审核签字。</p>
+    ${people.map((p) => html`<div class="inspector-signature" data-inspector="${p.id}"><p>${p.name}</p>
+      <canvas class="signature" aria-label="${p.name}签字区"></canvas>
+      <button type="button" class="small clear">重签</button></div>`)}</fieldset>`;
+}
+
+function inspectorPads(view) {
+  return [...view.querySelectorAll(".inspector-signature")].map((box) => {
+    const pad = signaturePad(box.querySelector("canvas"));
+    box.querySelector(".clear").addEventListener("click", () => pad.clear());
+    return {inspectorId: Number(box.dataset.inspector), pad};
+  });
+}
+
+// Each drawn signature as a PNG bound to its document's object (uploaded like a photo), named
+// per inspector in the object: [{inspector_id, file_uuid}] as the API takes them.
+async function saveInspectorSignatures(ownerUuid, pads) {
+  const out = [];
+  for (const {inspectorId, pad} of pads) {
+    if (pad.isEmpty()) continue;
+    const file = await outbox.addFile(ownerUuid, "signature", await pad.toBlob(),
+                                      {name: `inspector-${inspectorId}.png`, taken_at: new Date().toISOString()});
+    out.push({inspector_id: inspectorId, file_uuid: file.uuid});
+  }
+  return out;
+}
+
 export async function visitScreen(id) {
   const visit = await outbox.get(id);
   if (!visit) { show(html`<p class="card">没有这次检查。<a href="#/">返回</a></p>`); return; }
@@ -108,9 +158,7 @@ export async function visitScreen(id) {
   const closed = !!v.checked_out_at;
   const items = checklistFor(visit, data?.checklist_items || []);
   const types = data?.finding_types || [];
-  const people = [...(profile?.partners || [])];
-  const task = data?.tasks.find((t) => t.id === v.task_id);
-  for (const p of task?.inspectors || []) if (!people.some((x) => x.id === p.id) && p.id !== profile?.id) people.push(p);
+  const people = knownPeople(visit, data, profile);
   const photosOf = (f) => files.filter((x) => x.owner_uuid === f.uuid);
   const far = v.distance_m != null && v.distance_m > geofenceM(data);
 
@@ -171,6 +219,7 @@ export async function visitScreen(id) {
           <label class="check"><input type="checkbox" name="ack_refused"> 经营者拒绝签字</label>
           <label>拒签情况<input name="ack_note" maxlength="200"></label>
         </fieldset>
+        ${inspectorSignatureFields(signers(visit, people, profile))}
         <button class="primary big">签退，结束检查</button>
       </form></section>`}
     <p><a href="#/">返回任务</a> · <a href="#/outbox">上传与同步</a></p>`);
@@ -228,13 +277,14 @@ export async function visitScreen(id) {
   }));
   const pad = signaturePad(view.querySelector("#signature"));
   view.querySelector("#clear-signature").addEventListener("click", () => pad.clear());
+  const pads = inspectorPads(view);
   const closeForm = view.querySelector("#close");
   closeForm.querySelector("[name=outcome]").addEventListener("change", (e) => {
     closeForm.querySelectorAll("[data-for]").forEach((d) => { d.hidden = d.dataset.for !== e.target.value; });
   });
   closeForm.addEventListener("submit", (e) => {
     e.preventDefault();
-    checkOut(visit, findings, closeForm, pad, data).catch((err) => toast("未能保存：" + err.message, "error"));
+    checkOut(visit, findings, closeForm, pad, pads, data).catch((err) => toast("未能保存：" + err.message, "error"));
   });
 }
 
@@ -272,7 +322,7 @@ async function takeSerial(download, docType) {
   return null;  // none left: the server numbers the document when it syncs
 }
 
-async function checkOut(shown, findings, form, pad, download) {
+async function checkOut(shown, findings, form, pad, pads, download) {
   // Read again: the inspectors ticked on this screen were saved after it was drawn.
   const visit = await outbox.get(shown.uuid);
   const d = formData(form), v = visit.data, errors = {};
@@ -295,11 +345,13 @@ async function checkOut(shown, findings, form, pad, download) {
   const pos = await here();
   const signature = refused ? null
     : await outbox.addFile(visit.uuid, "signature", await pad.toBlob(), {name: "signature.png", taken_at: new Date().toISOString()});
+  const inspectorSignatures = await saveInspectorSignatures(visit.uuid, pads);
   const record = await takeSerial(download, "visit_record");
   const order = d.outcome === "rectification" ? await takeSerial(download, "rectification_order") : null;
   await outbox.update(visit.uuid, (x) => ({...x, outcome: d.outcome, refusal_account: d.refusal_account || "",
     rectification_items: items, rectification_days: days, case_summary: d.case_summary || "",
     ack_refused: refused, ack_note: (d.ack_note || "").slice(0, 200), ack_signature_file: signature?.uuid ?? null,
+    inspector_signatures: inspectorSignatures,
     record_serial_number: record, order_serial_number: order, checked_out_at: new Date().toISOString(),
     checkout: pos && {latitude: pos.latitude, longitude: pos.longitude, accuracy_m: pos.accuracy_m}}));
   toast("已签退，检查记录保存在本机，有信号时自动上传");
@@ -319,7 +371,8 @@ function primarySamples(rules, packages) {
 const seals = (s) => (s || "").split(/[\s,，、;；]+/).map((x) => x.trim()).filter(Boolean);
 
 export async function sampleScreen(visitUuid) {
-  const [visit, data, varieties] = await Promise.all([outbox.get(visitUuid), kv.get("download"), kv.get("varieties")]);
+  const [visit, data, varieties, profile] = await Promise.all([outbox.get(visitUuid), kv.get("download"), kv.get("varieties"),
+                                                               kv.get("profile")]);
   if (!visit) { show(html`<p class="card">没有这次检查。<a href="#/">返回</a></p>`); return; }
   const task = data?.tasks.find((t) => t.id === visit.data.task_id);
   const rules = data?.sampling_rules || [];
@@ -345,11 +398,13 @@ export async function sampleScreen(visitUuid) {
         <button type="button" id="clear-business-signature" class="small">重签</button>
         <label class="check"><input type="checkbox" name="business_refused_to_sign"> 被抽样单位拒绝签字</label>
       </fieldset>
+      ${inspectorSignatureFields(signers(visit, knownPeople(visit, data, profile), profile))}
       <button class="primary big">保存抽样记录</button>
     </form></section>`);
   const form = view.querySelector("#sample");
   const pad = signaturePad(view.querySelector("#business-signature"));
   view.querySelector("#clear-business-signature").addEventListener("click", () => pad.clear());
+  const pads = inspectorPads(view);
   const hint = () => {
     const d = formData(form), rule = rules.find((r) => r.crop_code === d.crop_code);
     const prim = primarySamples(data?.primary_sample_rules || [], Number(d.packages) || 0);
@@ -402,13 +457,15 @@ export async function sampleScreen(visitUuid) {
       primary_samples: prim.count, suggested_sample_g: 2 * rule.submitted_sample_g, sample_quantity_g: d.sample_quantity_g ? grams : null,
       sampling_rule_note: prim.rule, test_seal_numbers: test, backup_seal_numbers: backup, backup_kept_at: d.backup_kept_at,
       business_signer: d.business_signer || "", business_refused_to_sign: refused, business_signature_file: null,
-      sampled_at: new Date().toISOString(), serial_number: serial});
-    if (!refused && !pad.isEmpty()) {
-      // The signature is a PNG bound to the sampling record, uploaded like a photo; the record
-      // is not sent yet, so naming the file folds into its first revision.
-      const signature = await outbox.addFile(sampling.uuid, "signature", await pad.toBlob(),
-                                             {name: "business-signature.png", taken_at: new Date().toISOString()});
-      await outbox.update(sampling.uuid, {business_signature_file: signature.uuid});
+      sampled_at: new Date().toISOString(), serial_number: serial, inspector_signatures: []});
+    // The signatures are PNGs bound to the sampling record, uploaded like photos; the record is
+    // not sent yet, so naming the files folds into its first revision.
+    const signature = !refused && !pad.isEmpty() ? await outbox.addFile(sampling.uuid, "signature", await pad.toBlob(),
+      {name: "business-signature.png", taken_at: new Date().toISOString()}) : null;
+    const inspectorSignatures = await saveInspectorSignatures(sampling.uuid, pads);
+    if (signature || inspectorSignatures.length) {
+      await outbox.update(sampling.uuid, {business_signature_file: signature?.uuid ?? null,
+                                          inspector_signatures: inspectorSignatures});
     }
     toast("抽样记录已保存在本机");
     location.hash = `#/visit/${visitUuid}`;
