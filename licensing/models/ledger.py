@@ -95,7 +95,12 @@ class LedgerEntry(RegulatedModel):
         verbose_name_plural = _("台账记录")
         ordering = ["occurred_on", "id"]
         indexes = [
-            models.Index(fields=["lot", "business", "occurred_on"], name="ledger_lot_business_idx"),
+            # A lot's entries by dealer and date. It carries every column the forward trace reads
+            # (``selectors.trace_forward``: the per-dealer sums and counts, the dealer-to-dealer
+            # edges), so on PostgreSQL the trace is an index-only scan of the lot's own entries and
+            # its cost follows the lot, not the table; SQLite ignores ``include``.
+            models.Index(fields=["lot", "business", "occurred_on"], name="ledger_lot_trace_idx",
+                         include=["kind", "quantity_kg", "region_code", "counterparty_business", "reverses", "id"]),
             # A business's ledger newest first (the ledger pages): the index hands over the first
             # page in order, instead of every entry of the business being joined and sorted.
             models.Index(fields=["business", "-occurred_on", "-id"], name="ledger_business_newest_idx"),
@@ -113,7 +118,10 @@ class LedgerEntry(RegulatedModel):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.quantity_kg}kg {self.occurred_on}"
+        # The kind's own label, not get_kind_display(), which translates every kind's label on
+        # each call (it hashes them all); an import writes one audit label per entry.
+        kind = EntryKind(self.kind).label if self.kind in EntryKind.values else self.kind
+        return f"{kind} {self.quantity_kg}kg {self.occurred_on}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

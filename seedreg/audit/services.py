@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.fields.files import FieldFile
 
+from seedreg.lib.copyinsert import insert_new
 from seedreg.regulated import in_service
 
 from .context import get_request_id
@@ -74,8 +75,9 @@ def log_action(obj, action: str, *, actor=None, before=None, after=..., reason: 
 def log_actions(records, *, actor=None, parent=None, snapshots=True, batch_size=2000) -> list[AuditEntry]:
     """``log_action`` for many objects written together (an import's batch of ledger entries):
     ``records`` is (obj, action, data) for each; one audit row each, as ``log_action`` would
-    write it, inserted in batches, not one query per object. ``snapshots=False`` leaves
-    ``after`` empty, for append-only rows that are their own record of what was written."""
+    write it, inserted together (``insert_new``: COPY on PostgreSQL), not one query per object.
+    ``snapshots=False`` leaves ``after`` empty, for append-only rows that are their own record of
+    what was written."""
     if not in_service():
         raise RuntimeError("log_actions must run inside a service (its transaction)")
     types, parent_type = {}, _content_type(parent)
@@ -86,7 +88,8 @@ def log_actions(records, *, actor=None, parent=None, snapshots=True, batch_size=
             types[model] = _content_type(obj)
         entries.append(_entry(obj, action, actor=actor, after=... if snapshots else None, data=data, parent=parent,
                               object_type=types[model], parent_type=parent_type))
-    return AuditEntry.objects.bulk_create(entries, batch_size=batch_size)
+    insert_new(AuditEntry, entries, batch_size=batch_size)
+    return entries
 
 
 def _content_type(obj):
