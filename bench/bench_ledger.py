@@ -148,8 +148,14 @@ def fill(total_entries: int, lot_ids, dealer_ids, skip_dealers=HOT_HOLDERS + 1):
                       "SET quantity_kg = licensing_stockbalance.quantity_kg + EXCLUDED.quantity_kg")
             have += len(batch)
             print(f"  … {have:,} entries ({time.perf_counter() - started:.0f} s)", flush=True)
-        c.execute("ANALYZE licensing_ledgerentry")
-        c.execute("ANALYZE licensing_stockbalance")
+        vacuum(c)
+
+
+def vacuum(cursor):
+    """What autovacuum does after a bulk load: the planner's statistics, and the visibility map
+    without which an index-only scan still visits every row's table page."""
+    cursor.execute("VACUUM (ANALYZE) licensing_ledgerentry")
+    cursor.execute("VACUUM (ANALYZE) licensing_stockbalance")
 
 
 def median_time(fn, runs=5):
@@ -300,6 +306,37 @@ def bench_import(sizes, dealer_ids, inline_strings=False):
     return results
 
 
+def time_writes(rows, runs=3):
+    """The write path's index cost: ``rows`` ledger rows inserted (copies of existing background
+    rows, ``INSERT ... SELECT``) into the table as it is, with the current indexes and then with the
+    plain lot index of migration 0003 in place of the covering trace index; every insert rolled back."""
+    from django.db import connection, transaction
+
+    columns = ("business_id, lot_id, kind, quantity_kg, packages, occurred_on, recorded_at, reason, "
+               "counterparty_name, farmer_phone, farmer_village, document_number, region_code")
+    insert = (f"INSERT INTO licensing_ledgerentry ({columns}) SELECT {columns} FROM licensing_ledgerentry "
+              f"WHERE id > (SELECT max(id) FROM licensing_ledgerentry) - %s - 1000")
+    results = {}
+    for variant in ("covering trace index (now)", "plain lot index (before)"):
+        with transaction.atomic(), connection.cursor() as c:
+            if variant.startswith("plain"):
+                c.execute("DROP INDEX ledger_lot_trace_idx")
+                c.execute("CREATE INDEX ledger_lot_business_idx ON licensing_ledgerentry (lot_id, business_id, "
+                          "occurred_on)")
+            times = []
+            for _ in range(runs):
+                c.execute("SAVEPOINT bench_write")
+                started = time.perf_counter()
+                c.execute(insert, [rows])
+                times.append(time.perf_counter() - started)
+                inserted = c.rowcount
+                c.execute("ROLLBACK TO SAVEPOINT bench_write")
+            transaction.set_rollback(True)
+        results[variant] = {"rows": inserted, "median_s": statistics.median(times),
+                            "rows_per_s": round(rows / statistics.median(times))}
+    return results
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--dealers", type=int, default=20000)
@@ -309,6 +346,9 @@ def main():
     parser.add_argument("--import-only", action="store_true", help="only the import, on the ledgers already built")
     parser.add_argument("--inline-strings", action="store_true",
                         help="import files as openpyxl's write-only mode saves them (no shared strings, no dimension)")
+    parser.add_argument("--writes", type=int, metavar="ROWS",
+                        help="only the write path: ROWS entries inserted with each lot index (rolled back)")
+    parser.add_argument("--trace-only", action="store_true", help="only the forward trace, on the ledgers built")
     parser.add_argument("--child-read")
     parser.add_argument("--child-import", nargs=2)
     args = parser.parse_args()
@@ -325,6 +365,17 @@ def main():
         sys.exit("bench_ledger.py needs PostgreSQL (DATABASE_URL): it loads with COPY")
     from licensing.models import Business, LedgerEntry
 
+    if args.writes:
+        print(f"  write path ({LedgerEntry.objects.count():,} entries): {time_writes(args.writes)}")
+        return
+    if args.trace_only:
+        from licensing.models import SeedLot
+
+        hot = SeedLot.objects.filter(lot_number__startswith="B").order_by("pk").values_list("pk", flat=True).first()
+        with connection.cursor() as c:
+            vacuum(c)  # as autovacuum leaves a table some time after a bulk load
+        print(f"  forward trace at {LedgerEntry.objects.count():,} entries: {time_trace(hot)}")
+        return
     if args.import_only:
         dealer_ids = list(Business.objects.filter(name__startswith="基准经营者").order_by("pk")
                           .values_list("pk", "region_code"))
@@ -332,6 +383,8 @@ def main():
         return
     started = time.perf_counter()
     hot, lot_ids, dealer_ids = build_world(args.dealers, args.lots)
+    with connection.cursor() as c:
+        vacuum(c)
     small_n = LedgerEntry.objects.count()
     print(f"phase 1: {args.dealers:,} dealers, {args.lots:,} lots, {small_n:,} entries "
           f"({time.perf_counter() - started:.0f} s)")
