@@ -124,9 +124,13 @@ class LedgerEntry(RegulatedModel):
 
     def __str__(self):
         # The kind's own label, not get_kind_display(), which translates every kind's label on
-        # each call (it hashes them all); an import writes one audit label per entry.
-        kind = EntryKind(self.kind).label if self.kind in EntryKind.values else self.kind
-        return f"{kind} {self.quantity_kg}kg {self.occurred_on}"
+        # each call (it hashes them all).
+        return self.describe(EntryKind(self.kind).label if self.kind in EntryKind.values else self.kind)
+
+    def describe(self, kind_label) -> str:
+        """``str(entry)`` with the kind's label given: an import names thousands of entries in
+        their audit rows and translates each kind's label once."""
+        return f"{kind_label} {self.quantity_kg}kg {self.occurred_on}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

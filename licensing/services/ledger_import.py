@@ -240,6 +240,8 @@ class _LedgerRun:
         except DomainError as exc:
             self.permission_error = exc
         self.window = county_setting(self.business.region_code, BACKDATE_SETTING)
+        self.today = timezone.localdate()
+        self.kind_labels = {kind: str(label) for kind, label in EntryKind.choices}
         # Resolved names: varieties, producers and lots as found (or the error to give), the
         # counterparties only when found (most are farmers: memory follows the registry, not
         # the file). Each block of rows resolves the names it adds, in a few queries.
@@ -376,7 +378,7 @@ class _LedgerRun:
         reason = required(text(v.get("note")), "reason", _("损耗/销毁原因")) if kind == "loss" else text(v.get("note"))
         fields = {"quantity_kg": parse_quantity(text(v.get("quantity_kg"))),
                   "packages": parse_packages(text(v.get("packages")))}
-        check_entry_date(occurred_on, self.business.region_code, window=self.window)
+        check_entry_date(occurred_on, self.business.region_code, window=self.window, today=self.today)
         document = text(v.get("document_number"))[:60]
         if kind == "sale":
             if lot.pk not in self.stopped:
@@ -435,7 +437,7 @@ class _LedgerRun:
         # is the record of what was written (a snapshot would repeat it in every audit row).
         log_actions(((entry, f"licensing.ledger.{entry.kind}", {"import_job": self.job.pk, "row": index + 1})
                      for entry, index in self.pending), actor=self.actor, parent=self.business, snapshots=False,
-                    batch_size=WRITE_BATCH)
+                    label=lambda entry: entry.describe(self.kind_labels[entry.kind]), batch_size=WRITE_BATCH)
         for entry, buyer, lot, quantity_kg in self.transfers:
             open_transfer(actor=self.actor, sale=entry, business=self.business, buyer_business=buyer, lot=lot,
                           quantity_kg=quantity_kg)
