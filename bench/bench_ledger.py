@@ -148,8 +148,14 @@ def fill(total_entries: int, lot_ids, dealer_ids, skip_dealers=HOT_HOLDERS + 1):
                       "SET quantity_kg = licensing_stockbalance.quantity_kg + EXCLUDED.quantity_kg")
             have += len(batch)
             print(f"  … {have:,} entries ({time.perf_counter() - started:.0f} s)", flush=True)
-        c.execute("ANALYZE licensing_ledgerentry")
-        c.execute("ANALYZE licensing_stockbalance")
+        vacuum(c)
+
+
+def vacuum(cursor):
+    """What autovacuum does after a bulk load: the planner's statistics, and the visibility map
+    without which an index-only scan still visits every row's table page."""
+    cursor.execute("VACUUM (ANALYZE) licensing_ledgerentry")
+    cursor.execute("VACUUM (ANALYZE) licensing_stockbalance")
 
 
 def median_time(fn, runs=5):
@@ -249,11 +255,11 @@ def peak_rss_mb() -> float:
 def child_read(path):
     from openpyxl import load_workbook
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     workbook = load_workbook(path, read_only=True)
     n = sum(1 for _ in workbook.worksheets[0].iter_rows(values_only=True))
-    seconds = time.perf_counter() - started
-    print(json.dumps({"rows": n, "seconds": seconds, "maxrss_mb": peak_rss_mb()}))
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    print(json.dumps({"rows": n, "seconds": seconds, "cpu_s": cpu, "maxrss_mb": peak_rss_mb()}))
 
 
 def child_import(path, business_id):
@@ -274,10 +280,11 @@ def child_import(path, business_id):
         job = start_import(actor=clerk, kind=ImportJob.Kind.LEDGER, upload=File(f, name="bench.xlsx"),
                            business=business)
     start_rss = peak_rss_mb()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     job = run_import(job.pk)
-    seconds = time.perf_counter() - started
-    print(json.dumps({"status": job.status, "rows": job.total_rows, "seconds": seconds, "message": job.message,
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    print(json.dumps({"status": job.status, "rows": job.total_rows, "seconds": seconds, "cpu_s": cpu,
+                      "message": job.message,
                       "base_rss_mb": base_rss, "start_import_rss_mb": start_rss, "maxrss_mb": peak_rss_mb()}))
 
 
@@ -299,6 +306,39 @@ def bench_import(sizes, dealer_ids, inline_strings=False):
     return results
 
 
+def time_writes(rows, runs=5):
+    """The write path's index cost: ``rows`` ledger rows inserted (copies of existing background
+    rows, ``INSERT ... SELECT``) into the table as it is, with the current indexes and then with the
+    plain lot index of migration 0003 in place of migration 0006's two covering trace indexes;
+    every insert rolled back."""
+    from django.db import connection, transaction
+
+    columns = ("business_id, lot_id, kind, quantity_kg, packages, occurred_on, recorded_at, reason, "
+               "counterparty_name, farmer_phone, farmer_village, document_number, region_code")
+    insert = (f"INSERT INTO licensing_ledgerentry ({columns}) SELECT {columns} FROM licensing_ledgerentry "
+              f"WHERE id > (SELECT max(id) FROM licensing_ledgerentry) - %s")
+    results = {}
+    for variant in ("covering trace index (now)", "plain lot index (before)"):
+        with transaction.atomic(), connection.cursor() as c:
+            if variant.startswith("plain"):
+                c.execute("DROP INDEX ledger_lot_trace_idx")
+                c.execute("DROP INDEX ledger_lot_dealer_sales_idx")
+                c.execute("CREATE INDEX ledger_lot_business_idx ON licensing_ledgerentry (lot_id, business_id, "
+                          "occurred_on)")
+            times = []
+            for _ in range(runs):
+                c.execute("SAVEPOINT bench_write")
+                started = time.perf_counter()
+                c.execute(insert, [rows])
+                times.append(time.perf_counter() - started)
+                inserted = c.rowcount
+                c.execute("ROLLBACK TO SAVEPOINT bench_write")
+            transaction.set_rollback(True)
+        results[variant] = {"rows": inserted, "median_s": round(statistics.median(times), 3),
+                            "rows_per_s": round(inserted / statistics.median(times))}
+    return results
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--dealers", type=int, default=20000)
@@ -308,6 +348,9 @@ def main():
     parser.add_argument("--import-only", action="store_true", help="only the import, on the ledgers already built")
     parser.add_argument("--inline-strings", action="store_true",
                         help="import files as openpyxl's write-only mode saves them (no shared strings, no dimension)")
+    parser.add_argument("--writes", type=int, metavar="ROWS",
+                        help="only the write path: ROWS entries inserted with each lot index (rolled back)")
+    parser.add_argument("--trace-only", action="store_true", help="only the forward trace, on the ledgers built")
     parser.add_argument("--child-read")
     parser.add_argument("--child-import", nargs=2)
     args = parser.parse_args()
@@ -324,6 +367,17 @@ def main():
         sys.exit("bench_ledger.py needs PostgreSQL (DATABASE_URL): it loads with COPY")
     from licensing.models import Business, LedgerEntry
 
+    if args.writes:
+        print(f"  write path ({LedgerEntry.objects.count():,} entries): {time_writes(args.writes)}")
+        return
+    if args.trace_only:
+        from licensing.models import SeedLot
+
+        hot = SeedLot.objects.filter(lot_number__startswith="B").order_by("pk").values_list("pk", flat=True).first()
+        with connection.cursor() as c:
+            vacuum(c)  # as autovacuum leaves a table some time after a bulk load
+        print(f"  forward trace at {LedgerEntry.objects.count():,} entries: {time_trace(hot)}")
+        return
     if args.import_only:
         dealer_ids = list(Business.objects.filter(name__startswith="基准经营者").order_by("pk")
                           .values_list("pk", "region_code"))
@@ -331,6 +385,8 @@ def main():
         return
     started = time.perf_counter()
     hot, lot_ids, dealer_ids = build_world(args.dealers, args.lots)
+    with connection.cursor() as c:
+        vacuum(c)
     small_n = LedgerEntry.objects.count()
     print(f"phase 1: {args.dealers:,} dealers, {args.lots:,} lots, {small_n:,} entries "
           f"({time.perf_counter() - started:.0f} s)")
@@ -352,6 +408,8 @@ def report_import(sizes, dealer_ids, inline_strings=False):
         print(f"  import {rows:,} rows{' (inline strings)' if inline_strings else ''}: {imported['status']} in "
               f"{imported['seconds']:.1f} s = {rate:,.0f} rows/s; "
               f"openpyxl read-only {read_rate:,.0f} rows/s; ratio {rate / read_rate:.3f}; "
+              f"CPU time (this process only: PostgreSQL's work not counted) import {imported['cpu_s']:.1f} s, "
+              f"openpyxl {read['cpu_s']:.1f} s, ratio {read['cpu_s'] / imported['cpu_s']:.3f}; "
               f"peak RSS {imported['maxrss_mb']:.0f} MB (after setup {imported['base_rss_mb']:.0f} MB, after "
               f"start_import {imported['start_import_rss_mb']:.0f} MB), openpyxl alone {read['maxrss_mb']:.0f} MB",
               flush=True)

@@ -3,8 +3,9 @@ apps (the draw, the lab) share. Scoped to the viewer where a viewer is given; th
 reads (``*_since(region_code, ...)``) are for services and tasks that already checked who asks.
 
 Traces follow the lot, never scan the table: every query is keyed on the lot ids (index
-``ledger_lot_business_idx``), so their cost grows with the lot's holders and sales, not with the
-province's ledger."""
+``ledger_lot_trace_idx``, which on PostgreSQL also carries every column the forward trace reads,
+so it never visits the table's pages), so their cost grows with the lot's holders and sales, not
+with the province's ledger."""
 
 from __future__ import annotations
 

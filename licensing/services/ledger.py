@@ -69,12 +69,14 @@ def parse_packages(value, field="packages") -> int:
     return number
 
 
-def check_entry_date(occurred_on, region_code: str, *, field="occurred_on", window: int | None = None) -> datetime.date:
-    """An entry's date: not in the future, and back-dated at most the county's window (``window``:
-    the county's setting, already read, for callers checking many dates)."""
+def check_entry_date(occurred_on, region_code: str, *, field="occurred_on", window: int | None = None,
+                     today: datetime.date | None = None) -> datetime.date:
+    """An entry's date: not in the future, and back-dated at most the county's window (``window``
+    and ``today``: the county's setting and the local date, already read, for callers checking
+    many dates)."""
     if not isinstance(occurred_on, datetime.date):
         raise InvalidInput(_("请填写发生日期。"), code="date_required", fields={field: [_("必填")]})
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     if occurred_on > today:
         raise InvalidInput(_("发生日期不能晚于今天。"), code="date_in_future", fields={field: [_("不能晚于今天")]})
     if window is None:

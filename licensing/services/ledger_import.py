@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from seedreg.accounts.permissions import require
 from seedreg.audit.services import log_action, log_actions
 from seedreg.errors import DomainError, InvalidInput
+from seedreg.lib.copyinsert import insert_new
 from seedreg.regions.station_settings import county_setting
 from seedreg.sync.versions import bump_download_version
 
@@ -241,6 +242,8 @@ class _LedgerRun:
         except DomainError as exc:
             self.permission_error = exc
         self.window = county_setting(self.business.region_code, BACKDATE_SETTING)
+        self.today = timezone.localdate()
+        self.kind_labels = {kind: str(label) for kind, label in EntryKind.choices}
         # Resolved names: varieties, producers and lots as found (or the error to give), the
         # counterparties only when found (most are farmers: memory follows the registry, not
         # the file). Each block of rows resolves the names it adds, in a few queries.
@@ -377,7 +380,7 @@ class _LedgerRun:
         reason = required(text(v.get("note")), "reason", _("损耗/销毁原因")) if kind == "loss" else text(v.get("note"))
         fields = {"quantity_kg": parse_quantity(text(v.get("quantity_kg"))),
                   "packages": parse_packages(text(v.get("packages")))}
-        check_entry_date(occurred_on, self.business.region_code, window=self.window)
+        check_entry_date(occurred_on, self.business.region_code, window=self.window, today=self.today)
         document = text(v.get("document_number"))[:60]
         if kind == "sale":
             if lot.pk not in self.stopped:
@@ -423,9 +426,11 @@ class _LedgerRun:
         self.counts[kind] += 1
         if self.failed:
             return  # nothing will be written: only the later rows' checks still matter
-        entry = LedgerEntry(business=self.business, lot=lot, kind=EntryKind(kind), quantity_kg=delta,
+        # Ids, not objects, for the dealer, lot and clerk: setting a related object costs more
+        # than the rest of the entry (the batch's writers need only the ids).
+        entry = LedgerEntry(business_id=self.business.pk, lot_id=lot.pk, kind=EntryKind(kind), quantity_kg=delta,
                             packages=packages * sign, occurred_on=occurred_on, region_code=self.business.region_code,
-                            recorded_by=self.actor, **fields)
+                            recorded_by_id=self.actor.pk, **fields)
         self.pending.append((entry, index))
         if buyer is not None:
             self.transfers.append((entry, buyer, lot, quantity_kg))
@@ -433,13 +438,13 @@ class _LedgerRun:
             self._write()
 
     def _write(self):
-        LedgerEntry.objects.bulk_create([entry for entry, _index in self.pending], batch_size=WRITE_BATCH)
+        insert_new(LedgerEntry, [entry for entry, _index in self.pending], batch_size=WRITE_BATCH)
         # Each entry's audit row (action, actor, business, time, as ``ledger._append`` writes it),
         # naming the import and the row. Without the snapshot: the entry is append-only, its row
         # is the record of what was written (a snapshot would repeat it in every audit row).
         log_actions(((entry, f"licensing.ledger.{entry.kind}", {"import_job": self.job.pk, "row": index + 1})
                      for entry, index in self.pending), actor=self.actor, parent=self.business, snapshots=False,
-                    batch_size=WRITE_BATCH)
+                    label=lambda entry: entry.describe(self.kind_labels[entry.kind]), batch_size=WRITE_BATCH)
         for entry, buyer, lot, quantity_kg in self.transfers:
             open_transfer(actor=self.actor, sale=entry, business=self.business, buyer_business=buyer, lot=lot,
                           quantity_kg=quantity_kg)

@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.fields.files import FieldFile
 
+from seedreg.lib.copyinsert import insert_new
 from seedreg.regulated import in_service
 
 from .context import get_request_id
@@ -71,11 +72,12 @@ def log_action(obj, action: str, *, actor=None, before=None, after=..., reason: 
     return entry
 
 
-def log_actions(records, *, actor=None, parent=None, snapshots=True, batch_size=2000) -> list[AuditEntry]:
+def log_actions(records, *, actor=None, parent=None, snapshots=True, label=str, batch_size=2000) -> list[AuditEntry]:
     """``log_action`` for many objects written together (an import's batch of ledger entries):
     ``records`` is (obj, action, data) for each; one audit row each, as ``log_action`` would
-    write it, inserted in batches, not one query per object. ``snapshots=False`` leaves
-    ``after`` empty, for append-only rows that are their own record of what was written."""
+    write it, inserted together (``insert_new``: COPY on PostgreSQL), not one query per object.
+    ``snapshots=False`` leaves ``after`` empty, for append-only rows that are their own record of
+    what was written; ``label`` names each object (``str`` unless the caller has a cheaper way)."""
     if not in_service():
         raise RuntimeError("log_actions must run inside a service (its transaction)")
     types, parent_type = {}, _content_type(parent)
@@ -85,8 +87,9 @@ def log_actions(records, *, actor=None, parent=None, snapshots=True, batch_size=
         if model not in types:
             types[model] = _content_type(obj)
         entries.append(_entry(obj, action, actor=actor, after=... if snapshots else None, data=data, parent=parent,
-                              object_type=types[model], parent_type=parent_type))
-    return AuditEntry.objects.bulk_create(entries, batch_size=batch_size)
+                              object_type=types[model], parent_type=parent_type, label=label(obj)))
+    insert_new(AuditEntry, entries, batch_size=batch_size)
+    return entries
 
 
 def _content_type(obj):
@@ -94,7 +97,7 @@ def _content_type(obj):
 
 
 def _entry(obj, action, *, actor=None, before=None, after=..., reason="", data=None, parent=None, object_type=None,
-           parent_type=None) -> AuditEntry:
+           parent_type=None, label=None) -> AuditEntry:
     if after is ...:
         after = snapshot(obj) if isinstance(obj, models.Model) else None
     return AuditEntry(
@@ -104,7 +107,7 @@ def _entry(obj, action, *, actor=None, before=None, after=..., reason="", data=N
         request_id=get_request_id()[:80],
         object_type=object_type or _content_type(obj),
         object_id=str(obj.pk),
-        object_label=str(obj)[:200],
+        object_label=(str(obj) if label is None else label)[:200],
         parent_type=parent_type or _content_type(parent),
         parent_id=str(parent.pk) if parent is not None else "",
         region_code=_region_code(obj, parent),

@@ -366,6 +366,6 @@ def test_every_imported_entry_has_its_own_audit_row_written_in_bulk(ready, shop_
     assert first.action == "licensing.ledger.purchase" and first.object_label.startswith("购进 600.000kg")
     assert AuditEntry.objects.filter(action="licensing.ledger.imported", object_id=str(job.pk)).count() == 1
     inserts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('INSERT INTO "audit_auditentry"')]
-    # The entries' batch (one statement on PostgreSQL; SQLite's 999-parameter limit cuts it into
-    # five) and the import's own entry: never one per entry.
+    # The entries' batch (on PostgreSQL one COPY, which Django's query log does not show; SQLite's
+    # 999-parameter limit cuts its INSERT into five) and the import's own entry: never one per entry.
     assert len(inserts) <= 6
