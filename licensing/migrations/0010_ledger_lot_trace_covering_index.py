@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     the table (docs/BENCHMARKS.md, issue 4)."""
 
     dependencies = [
-        ('licensing', '0005_ledger_lot_farmer_sales_index'),
+        ('licensing', '0009_ledger_region_sales_and_entering_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
