@@ -211,8 +211,8 @@ def render_download(content: dict, *, validate_tasks: bool = False) -> bytes:
     The tasks, the bulk (~800 nested objects for 40 shops), are built by ``tasks_download`` and
     its selectors in ``TaskOut``'s shape (its fields, in its order, of its types) and are
     rendered as built: passing them through the schema (``validate_tasks=True``) gives the same
-    bytes (tests/mobile_api/test_tasks.py compares them) at the cost of ninja's per-field
-    getter on each object, about half the CPU of a download. The rest (reference tables, serial
+    bytes (tests/mobile_api/test_download_body.py compares them) at the cost of ninja's
+    per-field getter on each object, a third of the CPU of a download. The rest (reference tables, serial
     blocks, county settings: small, and read from settings that need coercing) goes through the
     schema."""
     from ..api import api
