@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from seedreg.lib.choices import choice_label
 from seedreg.lib.lru import LRU
 
 from .models import Business, Filing, LicenceStatus, SeedLicence
@@ -29,14 +30,14 @@ def licence_facts(licence: SeedLicence, on=None) -> dict:
     status = licence.status_on(on)
     term = licence.current_term(on)
     return {
-        "number": licence.number, "token": licence.public_token, "class": licence.get_licence_class_display(),
+        "number": licence.number, "token": licence.public_token, "class": choice_label(licence, "licence_class"),
         "status": status, "status_label": LicenceStatus(status).label, "is_valid": status == LicenceStatus.VALID,
         "crops": "、".join(c.name for c in licence.crops.all()),
         "varieties": "、".join(v.name for v in licence.varieties.all()),
         "scope": licence.scope_text, "valid_region": licence.valid_region,
         "issued_on": term.issued_on if term else None, "expires_on": term.expires_on if term else None,
         "issuing_organ": licence.issuing_organ or licence.issuing_authority,
-        "holder": licence.business.name, "holder_kind": licence.business.get_kind_display(),
+        "holder": licence.business.name, "holder_kind": choice_label(licence.business, "kind"),
     }
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from licensing.models import Business, Filing, SeedLicence
 from licensing.public import licence_facts
+from seedreg.lib.choices import choice_label
 from seedreg.lib.geo import approx_distance_m, bounding_box, distance_m
 
 MAX_CANDIDATES = 5000
@@ -33,13 +34,13 @@ def business_card(business: Business, on=None) -> dict:
         facts["status_label"] = str(facts["status_label"])
         licences.append({k: facts[k] for k in ("number", "licence_class", "status", "status_label", "is_valid", "crops",
                                                "varieties", "valid_region", "issued_on", "expires_on", "issuing_organ")})
-    filings = [{"id": f.pk, "type": str(f.get_filing_type_display()), "principal": f.principal_name,
+    filings = [{"id": f.pk, "type": choice_label(f, "filing_type"), "principal": f.principal_name,
                 "principal_licence_number": f.principal_licence_number, "sale_location": f.sale_location,
                 "filed_on": f.filed_on, "is_late": f.is_late,
                 "varieties": "、".join(i.variety.name for i in f.items.all())}
                for f in getattr(business, "active_filings", [])]
     return {
-        "id": business.pk, "name": business.name, "kind": business.kind, "kind_label": str(business.get_kind_display()),
+        "id": business.pk, "name": business.name, "kind": business.kind, "kind_label": choice_label(business, "kind"),
         "status": business.status, "credit_code": business.credit_code or "", "address": business.address,
         "legal_representative": business.legal_representative, "contact_name": business.contact_name,
         "contact_phone": business.contact_phone, "region_code": business.region_code,
@@ -110,7 +111,7 @@ def open_complaints_by_id(complaint_ids) -> dict[int, dict]:
     (personal data stays with the station's staff). One query."""
     from inspections.models import Complaint
 
-    return {c.pk: {"id": c.pk, "channel": c.channel, "channel_label": str(c.get_channel_display()),
+    return {c.pk: {"id": c.pk, "channel": c.channel, "channel_label": choice_label(c, "channel"),
                    "description": c.description, "lot_text": c.lot_text, "received_at": c.received_at,
                    "anonymous": c.anonymous}
             for c in Complaint.objects.filter(pk__in=complaint_ids, status=Complaint.Status.OPEN)}
