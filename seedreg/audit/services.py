@@ -11,8 +11,9 @@ from contextlib import contextmanager
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.fields.files import FieldFile
+from django.utils import timezone
 
-from seedreg.lib.copyinsert import insert_new
+from seedreg.lib.copyinsert import insert_new, insert_values
 from seedreg.regulated import in_service
 
 from .context import get_request_id
@@ -90,6 +91,28 @@ def log_actions(records, *, actor=None, parent=None, snapshots=True, label=str, 
                               object_type=types[model], parent_type=parent_type, label=label(obj)))
     insert_new(AuditEntry, entries, batch_size=batch_size)
     return entries
+
+
+def log_new_rows(model, records, *, actor=None, parent=None, batch_size=2000) -> None:
+    """``log_actions(..., snapshots=False)`` for rows of ``model`` inserted without model objects
+    (``insert_values``): ``records`` is (id, action, label, region code, data) for each; one audit
+    row each, with the fields ``log_action`` gives it, and no AuditEntry object built either."""
+    if not in_service():
+        raise RuntimeError("log_new_rows must run inside a service (its transaction)")
+    object_type, parent_type = ContentType.objects.get_for_model(model, for_concrete_model=False), _content_type(parent)
+    common = {
+        "actor_id": actor.pk if getattr(actor, "pk", None) else None,
+        "actor_label": (getattr(actor, "display_name", None) or str(actor))[:100] if actor is not None else "系统",
+        "request_id": get_request_id()[:80],
+        "object_type_id": object_type.pk,
+        "parent_type_id": parent_type.pk if parent_type is not None else None,
+        "parent_id": str(parent.pk) if parent is not None else "",
+        "created_at": timezone.now(),
+    }
+    parent_region = getattr(parent, "region_code", None) or ""
+    insert_values(AuditEntry, [{**common, "object_id": str(pk), "action": action, "object_label": label[:200],
+                                "region_code": region_code or parent_region, "data": _json_value(data or {})}
+                               for pk, action, label, region_code, data in records], batch_size=batch_size)
 
 
 def _content_type(obj):

@@ -56,3 +56,36 @@ def insert_new(model, objs, *, batch_size: int = 2000) -> None:
     for obj in objs:
         obj._state.adding = False
         obj._state.db = alias
+
+
+def insert_values(model, rows: list[dict], *, batch_size: int = 2000) -> list[int]:
+    """``insert_new`` for rows given as {attname: value} dicts, no model object built: returns
+    their new ids in order. A field a row leaves out takes its default, computed once per call
+    (so a ``timezone.now`` default is the same instant for the whole call)."""
+    if not rows:
+        return []
+    if issubclass(model, RegulatedModel):
+        _require_service(model, "insert_values()")
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        objs = [model(**row) for row in rows]
+        model._default_manager.bulk_create(objs, batch_size=batch_size)
+        return [obj.pk for obj in objs]
+    opts = model._meta
+    quote = connection.ops.quote_name
+    fields = [f for f in opts.concrete_fields if f is not opts.pk]
+    defaults = {f.attname: f.get_default() for f in fields}
+    sql = (f"COPY {quote(opts.db_table)} ({quote(opts.pk.column)}, {', '.join(quote(f.column) for f in fields)}) "
+           f"FROM STDIN")
+    prepared = [(f.attname, defaults[f.attname], None if _as_is(f) else f) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                       [opts.db_table, opts.pk.column, len(rows)])
+        ids = [pk for (pk,) in cursor.fetchall()]
+        with cursor.cursor.copy(sql) as copy:
+            for pk, row in zip(ids, rows, strict=True):
+                copy.write_row([pk, *(row.get(attname, default) if field is None else
+                                      field.get_db_prep_save(row.get(attname, default), connection)
+                                      for attname, default, field in prepared)])
+    return ids

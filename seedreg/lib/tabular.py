@@ -176,9 +176,9 @@ def open_table(source, filename: str) -> TableStream:
 # shared-strings table is loaded whole (every distinct farmer name and document number of a
 # ledger), and each parsed <row> element, though cleared, stays attached to <sheetData> until
 # the end. ``_SpooledStrings`` reads the table only as far as the cells need it and keeps it in
-# a temporary file, and ``_sheet_rows`` detaches every row once read. Cells are parsed by
-# openpyxl itself (types, dates by the cell's number format, the 1900/1904 epoch), so the values
-# are the same as openpyxl's ``iter_rows(values_only=True)``.
+# a temporary file, and ``_sheet_rows`` detaches every row once read. Cells are parsed as
+# openpyxl parses them (its own ``parse_cell`` for dates by the cell's number format and the
+# 1900/1904 epoch), so the values are the same as openpyxl's ``iter_rows(values_only=True)``.
 
 class _SpooledStrings:
     """A workbook's shared strings, parsed from the archive only as far as the highest index
@@ -291,28 +291,55 @@ def _open_workbook(f):
 
 
 def _sheet_rows(workbook):
-    """(row number, cells) of the first sheet, each <row> element detached once parsed."""
-    from openpyxl.worksheet._reader import ROW_TAG, WorkSheetParser
+    """(row number, [(column, value), ...]) of the first sheet, each <row> element detached once
+    parsed. Shared-string, plain-number and formula-text cells (nearly all of a ledger) are read
+    here, as openpyxl's ``parse_cell`` would read them but without its per-cell coordinate parsing
+    and dict; any other cell (dates, booleans, inline strings, errors) goes to ``parse_cell``."""
+    from openpyxl.utils.cell import column_index_from_string
+    from openpyxl.worksheet._reader import ROW_TAG, VALUE_TAG, WorkSheetParser, _cast_number
     from openpyxl.xml.constants import SHEET_MAIN_NS
     from openpyxl.xml.functions import iterparse
 
     sheet_data = f"{{{SHEET_MAIN_NS}}}sheetData"
     sheet = workbook.worksheets[0]
+    columns = {}  # "AB" → 28
+
+    def column_of(coordinate):
+        letters = coordinate.rstrip("0123456789")
+        if letters not in columns:
+            columns[letters] = column_index_from_string(letters)
+        return columns[letters]
+
     with sheet._get_source() as src:
         parser = WorkSheetParser(src, sheet._shared_strings, data_only=True, epoch=workbook.epoch,
                                  date_formats=workbook._date_formats, timedelta_formats=workbook._timedelta_formats)
+        strings, dates = parser.shared_strings, parser.date_formats
         parent = None
         for event, element in iterparse(src, events=("start", "end")):
             if event == "start":
                 if element.tag == sheet_data:
                     parent = element
-            elif element.tag == ROW_TAG:
-                number, cells = parser.parse_row(element)
-                element.clear()
-                if parent is not None:
-                    parent.remove(element)
-                parser.row_dimensions.clear()
-                yield number, cells
+                continue
+            if element.tag != ROW_TAG:
+                continue
+            number = element.get("r")
+            parser.row_counter = parser.row_counter + 1 if number is None else int(float(number))
+            column, cells = 0, []
+            for cell in element:
+                kind, coordinate, style = cell.get("t", "n"), cell.get("r"), cell.get("s")
+                column = column_of(coordinate) if coordinate else column + 1
+                if kind == "s" or kind == "str" or (kind == "n" and (not style or int(style) not in dates)):
+                    value = cell.findtext(VALUE_TAG) or None
+                    if value is not None and kind != "str":
+                        value = strings[int(value)] if kind == "s" else _cast_number(value)
+                else:
+                    parser.col_counter = column - 1
+                    value = parser.parse_cell(cell)["value"]
+                cells.append((column, value))
+            element.clear()
+            if parent is not None:
+                parent.remove(element)
+            yield parser.row_counter, cells
 
 
 def _xlsx_rows(f, sheet_info: dict):
@@ -336,10 +363,10 @@ def _xlsx_rows(f, sheet_info: dict):
                 if not cells:
                     yield ()
                     continue
-                row = [None] * (width or cells[-1]["column"])
-                for cell in cells:
-                    if cell["column"] <= len(row):
-                        row[cell["column"] - 1] = cell["value"]
+                row = [None] * (width or cells[-1][0])
+                for column, value in cells:
+                    if column <= len(row):
+                        row[column - 1] = value
                 yield tuple(row)
         finally:
             workbook.close()
