@@ -107,6 +107,8 @@ def test_a_stock_count_from_the_visit_page_shows_ledger_count_and_flag(client, c
     login(client, inspector)
     page = detail(client, paired)
     assert 'id="stock-count"' in page and "ZD2026-001（台账 500 千克）" in page
+    assert page.count('id="stock-count"') == page.count('id="stock-counts"') == 1  # once, in the page's body
+    assert "<" not in page.split("<title>")[1].split("</title>")[0]  # the title is text only
     assert count(client, paired, lot=lot.pk, counted_kg="500").status_code == 302
     response = count(client, paired, lot=lot.pk, counted_kg="380", counted_packages="19")
     assert response.status_code == 302
