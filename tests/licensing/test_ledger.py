@@ -326,29 +326,36 @@ def test_a_dealer_keeps_only_their_own_ledger(shop_dealer, wholesaler, lot, seed
 
 
 # --- concurrency ---------------------------------------------------------------------------------
-@pytest.mark.postgres
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks across connections: PostgreSQL")
-@pytest.mark.django_db(transaction=True)
-def test_two_clerks_selling_the_last_bags_at_once_only_one_succeeds(shop_dealer, clerk, shop, lot, seed_producer):
-    purchase(shop_dealer, shop, lot, "40", supplier_outside=seed_producer)
-    barrier = threading.Barrier(2)
+def at_once(actors, sale):
+    """Run ``sale(actor)`` for every actor in its own thread and connection, released together by
+    a barrier; each outcome is "sold" or the refusal's code."""
+    barrier = threading.Barrier(len(actors))
     outcomes = []
 
-    def sell_last_bags(actor):
+    def run(actor):
         try:
             barrier.wait()
-            sell(actor, shop, lot, "40")
+            sale(actor)
             outcomes.append("sold")
         except RuleViolation as exc:
             outcomes.append(exc.code)
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=sell_last_bags, args=(actor,)) for actor in (shop_dealer, clerk)]
+    threads = [threading.Thread(target=run, args=(actor,)) for actor in actors]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    return outcomes
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks across connections: PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_two_clerks_selling_the_last_bags_at_once_only_one_succeeds(shop_dealer, clerk, shop, lot, seed_producer):
+    purchase(shop_dealer, shop, lot, "40", supplier_outside=seed_producer)
+    outcomes = at_once([shop_dealer, clerk], lambda actor: sell(actor, shop, lot, "40"))
     assert sorted(outcomes) == ["sold", "stock_insufficient"]
     assert assert_balance_matches_entries(shop, lot) == 0
     assert LedgerEntry.objects.filter(kind=EntryKind.SALE).count() == 1
@@ -361,24 +368,7 @@ def test_two_clerks_selling_the_last_bags_by_count_at_once_only_one_succeeds(sho
                                                                              seed_producer):
     # 40 kg in 2 bags: each clerk sells 20 kg as 2 bags; the kilograms would allow both, the bags one.
     purchase(shop_dealer, shop, lot, "40", packages=2, supplier_outside=seed_producer)
-    barrier = threading.Barrier(2)
-    outcomes = []
-
-    def sell_last_bags(actor):
-        try:
-            barrier.wait()
-            sell(actor, shop, lot, "20", packages=2)
-            outcomes.append("sold")
-        except RuleViolation as exc:
-            outcomes.append(exc.code)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=sell_last_bags, args=(actor,)) for actor in (shop_dealer, clerk)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    outcomes = at_once([shop_dealer, clerk], lambda actor: sell(actor, shop, lot, "20", packages=2))
     assert sorted(outcomes) == ["packages_insufficient", "sold"]
     assert assert_balance_matches_entries(shop, lot) == 20
     assert StockBalance.objects.get(business=shop, lot=lot).packages == 0
